@@ -1,0 +1,12 @@
+/** The art-scheduler API: the TimestepScheduler SPI, schedules, schedule files and reference samplers. */
+module dev.artsched.api {
+    requires com.fasterxml.jackson.databind;
+
+    exports dev.artsched.scheduler;
+    exports dev.artsched.scheduler.spi;
+    exports dev.artsched.sampling;
+    exports dev.artsched.sampling.analytic;
+
+    uses dev.artsched.scheduler.spi.TimestepSchedulerProvider;
+
+}
