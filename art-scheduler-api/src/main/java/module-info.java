@@ -9,4 +9,9 @@ module dev.artsched.api {
 
     uses dev.artsched.scheduler.spi.TimestepSchedulerProvider;
 
+    provides dev.artsched.scheduler.spi.TimestepSchedulerProvider with
+            dev.artsched.scheduler.UniformScheduler.Provider,
+            dev.artsched.scheduler.EdmScheduler.Provider,
+            dev.artsched.scheduler.ExponentialScheduler.Provider,
+            dev.artsched.scheduler.ArtScheduler.Provider;
 }

@@ -1,0 +1,192 @@
+package dev.artsched.scheduler;
+
+import dev.artsched.scheduler.spi.TimestepSchedulerProvider;
+
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Registry of {@link TimestepSchedulerProvider}s discovered with {@link ServiceLoader}. A provider that fails to
+ * load is skipped and logged; a second provider with an already registered name is rejected (logged, the first
+ * one wins). Schedulers are requested by spec {@code NAME[:key=value[,key=value]...]}, e.g.
+ * {@code edm:rho=7,sigma_max=80}. The default scheduler is the spec in system property {@value #DEFAULT_PROPERTY}
+ * ({@code edm} when unset). Thread-safe.
+ */
+public final class TimestepSchedulers {
+    /** System property naming the default scheduler spec. */
+    public static final String DEFAULT_PROPERTY = "art.scheduler";
+    /** Default spec when the property is unset. */
+    public static final String DEFAULT_SPEC = "edm";
+
+    private static final System.Logger LOG = System.getLogger(TimestepSchedulers.class.getName());
+    private static volatile TimestepSchedulers defaults;
+
+    private final Map<String, TimestepSchedulerProvider> providers;
+
+    private TimestepSchedulers(Map<String, TimestepSchedulerProvider> providers) {
+        this.providers = Collections.unmodifiableMap(providers);
+    }
+
+    /** Discovers providers visible to the class loader, skipping (and logging) broken or duplicate ones. */
+    public static TimestepSchedulers load(ClassLoader loader) {
+        Map<String, TimestepSchedulerProvider> found = new LinkedHashMap<>();
+        Iterator<TimestepSchedulerProvider> it = ServiceLoader.load(TimestepSchedulerProvider.class, loader).iterator();
+        while (true) {
+            TimestepSchedulerProvider p;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                p = it.next();
+            } catch (ServiceConfigurationError | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "skipping a scheduler provider that failed to load: " + e.getMessage());
+                continue;
+            }
+            register(found, p, false);
+        }
+        return new TimestepSchedulers(found);
+    }
+
+    /** A registry of exactly these providers; duplicate names are an error. */
+    public static TimestepSchedulers of(Iterable<? extends TimestepSchedulerProvider> list) {
+        Map<String, TimestepSchedulerProvider> found = new LinkedHashMap<>();
+        for (TimestepSchedulerProvider p : list) {
+            register(found, p, true);
+        }
+        return new TimestepSchedulers(found);
+    }
+
+    private static void register(Map<String, TimestepSchedulerProvider> found, TimestepSchedulerProvider p,
+                                 boolean strict) {
+        String name;
+        try {
+            name = p.name();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "skipping scheduler provider " + p.getClass().getName()
+                    + ": name() failed: " + e);
+            return;
+        }
+        if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+            LOG.log(System.Logger.Level.WARNING, "skipping scheduler provider " + p.getClass().getName()
+                    + ": expected a name matching [A-Za-z0-9._-]+, found '" + name + "'");
+            return;
+        }
+        TimestepSchedulerProvider prev = found.get(name);
+        if (prev != null) {
+            String msg = "duplicate scheduler name '" + name + "': " + p.getClass().getName()
+                    + " rejected, already provided by " + prev.getClass().getName();
+            if (strict) {
+                throw new ArtException(msg);
+            }
+            LOG.log(System.Logger.Level.WARNING, msg);
+            return;
+        }
+        found.put(name, p);
+    }
+
+    /** The process-wide registry (loaded once with the context class loader, else this class's loader). */
+    public static TimestepSchedulers defaults() {
+        TimestepSchedulers d = defaults;
+        if (d == null) {
+            synchronized (TimestepSchedulers.class) {
+                d = defaults;
+                if (d == null) {
+                    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+                    d = load(cl != null ? cl : TimestepSchedulers.class.getClassLoader());
+                    defaults = d;
+                }
+            }
+        }
+        return d;
+    }
+
+    /** Creates a scheduler from a spec using the process-wide registry. */
+    public static TimestepScheduler create(String spec) {
+        return defaults().scheduler(spec);
+    }
+
+    /** The grid of {@code steps} steps for a spec, using the process-wide registry. */
+    public static Schedule schedule(String spec, int steps) {
+        return create(spec).schedule(steps);
+    }
+
+    /** Names of the schedulers in the process-wide registry. */
+    public static Set<String> names() {
+        return defaults().providerNames();
+    }
+
+    /** The scheduler named by system property {@value #DEFAULT_PROPERTY}, or {@value #DEFAULT_SPEC}. */
+    public static TimestepScheduler fromSystemProperty() {
+        return create(System.getProperty(DEFAULT_PROPERTY, DEFAULT_SPEC));
+    }
+
+    /** Names of the providers in this registry, sorted. */
+    public Set<String> providerNames() {
+        return Collections.unmodifiableSet(new TreeSet<>(providers.keySet()));
+    }
+
+    /** Creates a scheduler from a spec {@code NAME[:key=value[,key=value]...]}. */
+    public TimestepScheduler scheduler(String spec) {
+        Spec parsed = Spec.parse(spec);
+        TimestepSchedulerProvider p = providers.get(parsed.name());
+        if (p == null) {
+            throw new ArtException("unknown scheduler '" + parsed.name() + "' in spec '" + spec + "': expected one of "
+                    + providerNames());
+        }
+        TimestepScheduler s = p.create(parsed.options());
+        if (s == null) {
+            throw new ArtException("scheduler provider " + p.getClass().getName() + " returned null for '" + spec + "'");
+        }
+        return s;
+    }
+
+    /**
+     * A parsed scheduler spec.
+     *
+     * @param name    the scheduler name
+     * @param options its options, in order
+     */
+    public record Spec(String name, Map<String, String> options) {
+        /** Copies the options. */
+        public Spec {
+            options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        }
+
+        /** Parses {@code NAME[:key=value[,key=value]...]}; whitespace around tokens is ignored. */
+        public static Spec parse(String spec) {
+            if (spec == null || spec.isBlank()) {
+                throw new ArtException("scheduler spec must be NAME[:key=value,...], found an empty string");
+            }
+            String s = spec.trim();
+            int colon = s.indexOf(':');
+            String name = (colon < 0 ? s : s.substring(0, colon)).trim();
+            if (name.isEmpty()) {
+                throw new ArtException("scheduler spec must start with a name, found '" + spec + "'");
+            }
+            Map<String, String> opts = new LinkedHashMap<>();
+            if (colon >= 0) {
+                String rest = s.substring(colon + 1);
+                if (!rest.isBlank()) {
+                    for (String part : rest.split(",")) {
+                        int eq = part.indexOf('=');
+                        if (eq <= 0) {
+                            throw new ArtException("scheduler option must be key=value, found '" + part.trim()
+                                    + "' in spec '" + spec + "'");
+                        }
+                        String key = part.substring(0, eq).trim();
+                        if (opts.put(key, part.substring(eq + 1).trim()) != null) {
+                            throw new ArtException("scheduler option '" + key + "' given twice in spec '" + spec + "'");
+                        }
+                    }
+                }
+            }
+            return new Spec(name, opts);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.artsched.scheduler;
+
+import dev.artsched.scheduler.spi.TimestepSchedulerProvider;
+
+import java.util.Map;
+
+/**
+ * Equally spaced sigmas. Options: {@code sigma_max} (default 80), {@code sigma_min} (default 0, the paper's
+ * Uniform grid s_k = T (1 - k/N)).
+ */
+public final class UniformScheduler extends FormulaScheduler {
+
+    /** Creates the grid family between the given endpoints. */
+    public UniformScheduler(double sigmaMin, double sigmaMax) {
+        super(String.format(java.util.Locale.ROOT, "uniform:sigma_min=%s,sigma_max=%s", sigmaMin, sigmaMax),
+                sigmaMin, sigmaMax);
+    }
+
+    @Override
+    double at(double u, double lo) {
+        return sigmaMax + u * (lo - sigmaMax);
+    }
+
+    /** ServiceLoader provider for {@code uniform}. */
+    public static final class Provider implements TimestepSchedulerProvider {
+        @Override
+        public String name() {
+            return "uniform";
+        }
+
+        @Override
+        public TimestepScheduler create(Map<String, String> options) {
+            SchedulerOptions o = options("uniform", options);
+            return new UniformScheduler(o.number("sigma_min", 0.0), o.number("sigma_max", 80.0));
+        }
+    }
+}
