@@ -1,0 +1,155 @@
+"""``export_denoiser``: writes ``denoiser.onnx`` and ``denoiser_jvp.onnx`` (ARCHITECTURE.md contract) with a
+dynamic batch dimension and ``art.*`` metadata, after checking the JVP twin against an fp64 central finite
+difference of the plain model."""
+import copy
+import hashlib
+import json
+import math
+import os
+
+import onnx
+import torch
+
+OPSET = 14
+DENOISER_FILE = "denoiser.onnx"
+JVP_FILE = "denoiser_jvp.onnx"
+
+
+def sha256_of(path):
+    """Hex SHA-256 of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _random_point(example_shape, batch, sigma_min, sigma_max, generator, dtype):
+    """sigma log-uniform in [sigma_min, sigma_max]; x = x0 + sigma z with x0 ~ N(0, 1); unit-RMS tangents."""
+    lo, hi = math.log(sigma_min), math.log(sigma_max)
+    sigma = torch.exp(lo + (hi - lo) * torch.rand(batch, generator=generator, dtype=dtype))
+    shape = (batch,) + tuple(example_shape)
+    z = torch.randn(shape, generator=generator, dtype=dtype)
+    x = torch.randn(shape, generator=generator, dtype=dtype) + sigma.reshape([-1] + [1] * len(example_shape)) * z
+    xt = torch.randn(shape, generator=generator, dtype=dtype)
+    st = torch.randn(batch, generator=generator, dtype=dtype) * sigma
+    return x, sigma, xt, st
+
+
+def jvp_check(model, dual_model, example_shape, sigma_min, sigma_max, batch=8, seed=0, rel_step=1e-6):
+    """Compares the dual model's tangent with an fp64 central finite difference of ``model``.
+
+    Works on float64 deep copies (the arguments are untouched). Returns a dict with ``max_rel_err`` (max over
+    samples of ||jvp - fd|| / ||fd||), ``max_primal_rel_err`` (dual primal vs model output) and the settings.
+    The central difference uses step h = rel_step * (1 + ||x||_inf) on the direction (x_t, s_t)."""
+    m, d = copy.deepcopy((model, dual_model))
+    m, d = m.double().eval(), d.double().eval()
+    g = torch.Generator().manual_seed(seed)
+    x, sigma, xt, st = _random_point(example_shape, batch, sigma_min, sigma_max, g, torch.float64)
+    with torch.no_grad():
+        y = m(x, sigma)
+        yd, yt = d(x, sigma, xt, st)
+        worst, worst_primal = 0.0, 0.0
+        for b in range(batch):
+            h = rel_step * (1.0 + float(x[b].abs().max()))
+            h = min(h, 0.5 * float(sigma[b]) / max(abs(float(st[b])), 1e-300))
+            xp, xm = x[b:b + 1] + h * xt[b:b + 1], x[b:b + 1] - h * xt[b:b + 1]
+            sp, sm = sigma[b:b + 1] + h * st[b:b + 1], sigma[b:b + 1] - h * st[b:b + 1]
+            fd = (m(xp, sp) - m(xm, sm)) / (2.0 * h)
+            err = float((yt[b:b + 1] - fd).norm() / fd.norm().clamp_min(1e-300))
+            perr = float((yd[b] - y[b]).norm() / y[b].norm().clamp_min(1e-300))
+            worst, worst_primal = max(worst, err), max(worst_primal, perr)
+    return {"max_rel_err": worst, "max_primal_rel_err": worst_primal, "samples": batch, "seed": seed,
+            "rel_step": rel_step}
+
+
+def _finish(path, props, model_id, example_shape):
+    """Adds metadata and states every output's shape as [batch, *example_shape] (torch's shape inference
+    leaves generated symbolic names on some graphs)."""
+    proto = onnx.load(path)
+    for out in proto.graph.output:
+        dims = out.type.tensor_type.shape.dim
+        del dims[:]
+        dims.add().dim_param = "batch"
+        for size in example_shape:
+            dims.add().dim_value = int(size)
+    del proto.metadata_props[:]
+    for key, value in props.items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+    proto.producer_name = "art-scheduler models/export"
+    proto.doc_string = f"art-scheduler denoiser {model_id}"
+    onnx.checker.check_model(proto)
+    onnx.save(proto, path)
+
+
+class _JvpWrapper(torch.nn.Module):
+    def __init__(self, dual_model):
+        super().__init__()
+        self.dual_model = dual_model
+
+    def forward(self, x, sigma, x_tangent, sigma_tangent):
+        return self.dual_model(x, sigma, x_tangent, sigma_tangent)
+
+
+def export_denoiser(model, dual_model, example_shape, out_dir, sigma_min, sigma_max, sigma_data, model_id,
+                    tolerance=1e-5, extra=None):
+    """Exports a denoiser and its JVP graph, both float32 with a dynamic batch dimension.
+
+    :param model: ``model(x [B, *example_shape], sigma [B]) -> denoised`` (EDM preconditioning inside)
+    :param dual_model: ``dual_model(x, sigma, x_tangent, sigma_tangent) -> (denoised, denoised_tangent)``,
+        e.g. ``DualEDMPrecond`` around the dual twin of the raw network
+    :param example_shape: shape of one sample without the batch dimension, e.g. ``(1, 28, 28)``
+    :param out_dir: directory receiving ``denoiser.onnx``, ``denoiser_jvp.onnx`` and ``model.json``
+    :param sigma_min, sigma_max, sigma_data: written as metadata ``art.sigma_min`` etc.
+    :param model_id: identifier recorded in the metadata (``art.model_id``) and in ``model.json``
+    :param tolerance: the fp64 JVP check must give ``max_rel_err`` below this, else ``ValueError``
+    :param extra: optional dict merged into ``model.json``
+    :return: the ``model.json`` content as a dict
+    """
+    check = jvp_check(model, dual_model, example_shape, sigma_min, sigma_max)
+    if not check["max_rel_err"] < tolerance or not check["max_primal_rel_err"] < tolerance:
+        raise ValueError(f"JVP check of {model_id}: expected relative errors < {tolerance}, found "
+                         f"jvp {check['max_rel_err']:.3g}, primal {check['max_primal_rel_err']:.3g}")
+    os.makedirs(out_dir, exist_ok=True)
+    m = copy.deepcopy(model).float().eval()
+    d = copy.deepcopy(dual_model).float().eval()
+    g = torch.Generator().manual_seed(1)
+    x, sigma, xt, st = _random_point(example_shape, 2, sigma_min, sigma_max, g, torch.float32)
+    den_path = os.path.join(out_dir, DENOISER_FILE)
+    jvp_path = os.path.join(out_dir, JVP_FILE)
+    batch = {0: "batch"}
+    with torch.no_grad():
+        torch.onnx.export(m, (x, sigma), den_path, input_names=["x", "sigma"], output_names=["denoised"],
+                          dynamic_axes={"x": batch, "sigma": batch, "denoised": batch}, opset_version=OPSET,
+                          do_constant_folding=True)
+        torch.onnx.export(_JvpWrapper(d), (x, sigma, xt, st), jvp_path,
+                          input_names=["x", "sigma", "x_tangent", "sigma_tangent"],
+                          output_names=["denoised", "denoised_tangent"],
+                          dynamic_axes={"x": batch, "sigma": batch, "x_tangent": batch, "sigma_tangent": batch,
+                                        "denoised": batch, "denoised_tangent": batch},
+                          opset_version=OPSET, do_constant_folding=True)
+    props = {"art.sigma_min": repr(float(sigma_min)), "art.sigma_max": repr(float(sigma_max)),
+             "art.sigma_data": repr(float(sigma_data)), "art.model_id": model_id}
+    _finish(den_path, props, model_id, example_shape)
+    _finish(jvp_path, dict(props, **{"art.jvp_max_rel_err": f"{check['max_rel_err']:.3e}"}), model_id, example_shape)
+    info = {
+        "id": model_id,
+        "format": "art-model/1",
+        "sampleShape": list(example_shape),
+        "inputs": {"x": ["batch"] + list(example_shape), "sigma": ["batch"]},
+        "outputs": {"denoised": ["batch"] + list(example_shape)},
+        "metadata": props,
+        "files": {name: {"sha256": sha256_of(os.path.join(out_dir, name)),
+                         "bytes": os.path.getsize(os.path.join(out_dir, name))}
+                  for name in (DENOISER_FILE, JVP_FILE)},
+        "jvpCheck": check,
+        "opset": OPSET,
+        "torch": torch.__version__,
+    }
+    if extra:
+        info.update(extra)
+    with open(os.path.join(out_dir, "model.json"), "w", encoding="utf-8") as f:
+        json.dump(info, f, indent=2, sort_keys=False)
+        f.write("\n")
+    return info
