@@ -1,0 +1,119 @@
+package dev.artsched.training;
+
+import dev.artsched.scheduler.ArtException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Hyperparameters of one ART-RL run (ART.md section 3 and App. C of the paper). {@link #paper(long)} gives the
+ * verified defaults: K = 100, 5000 iterations, B = 16, lambda = 0.1, eps = 1e-6, gamma step 1e-4, M = 10,000
+ * distilled trajectories, gamma_0 from 256 rollouts on a 1000-step reference grid, actor output layer x0.01 with
+ * bias 1, a checkpoint every 250 iterations.
+ *
+ * @param trainSteps      K, clock steps per rollout
+ * @param iterations      total iterations
+ * @param batch           B, rollouts per iteration
+ * @param lambda          exploration level of the Gaussian policy, > 0
+ * @param eps             floor of |Q| in the policy variance
+ * @param gammaStep       step of the multiplier update
+ * @param distill         M, trajectories distilled from the end of training
+ * @param gammaRollouts   reference rollouts for gamma_0
+ * @param fineSteps       steps of the reference grid for gamma_0
+ * @param actorOutScale   factor on the actor's output-layer weights at start
+ * @param actorOutBias    the actor's output bias at start (theta ~ 1)
+ * @param checkpointEvery iterations between checkpoints
+ * @param seed            seed of every random draw
+ */
+public record ArtRlConfig(int trainSteps, int iterations, int batch, double lambda, double eps, double gammaStep,
+                          int distill, int gammaRollouts, int fineSteps, double actorOutScale, double actorOutBias,
+                          int checkpointEvery, long seed) {
+
+    /** Validates. */
+    public ArtRlConfig {
+        positive("train steps K", trainSteps);
+        positive("iterations", iterations);
+        positive("batch", batch);
+        positive("distilled trajectories M", distill);
+        positive("gamma rollouts", gammaRollouts);
+        positive("fine steps", fineSteps);
+        positive("checkpoint interval", checkpointEvery);
+        if (!(lambda > 0) || !Double.isFinite(lambda)) {
+            throw new ArtException("lambda must be finite and > 0, found " + lambda);
+        }
+        if (!(eps > 0) || !(gammaStep >= 0) || !Double.isFinite(gammaStep)) {
+            throw new ArtException("eps must be > 0 and the gamma step finite and >= 0, found eps = " + eps
+                    + ", gamma step = " + gammaStep);
+        }
+    }
+
+    private static void positive(String what, int v) {
+        if (v < 1) {
+            throw new ArtException(what + " must be >= 1, found " + v);
+        }
+    }
+
+    /** The verified paper defaults with the given seed. */
+    public static ArtRlConfig paper(long seed) {
+        return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed);
+    }
+
+    /** A copy with another K. */
+    public ArtRlConfig withTrainSteps(int k) {
+        return new ArtRlConfig(k, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
+                actorOutScale, actorOutBias, checkpointEvery, seed);
+    }
+
+    /** A copy with another iteration count. */
+    public ArtRlConfig withIterations(int n) {
+        return new ArtRlConfig(trainSteps, n, batch, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
+                actorOutScale, actorOutBias, checkpointEvery, seed);
+    }
+
+    /** A copy with another batch size. */
+    public ArtRlConfig withBatch(int b) {
+        return new ArtRlConfig(trainSteps, iterations, b, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
+                actorOutScale, actorOutBias, checkpointEvery, seed);
+    }
+
+    /** A copy with another number of distilled trajectories. */
+    public ArtRlConfig withDistill(int m) {
+        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, m, gammaRollouts, fineSteps,
+                actorOutScale, actorOutBias, checkpointEvery, seed);
+    }
+
+    /** A copy with another checkpoint interval. */
+    public ArtRlConfig withCheckpointEvery(int n) {
+        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
+                fineSteps, actorOutScale, actorOutBias, n, seed);
+    }
+
+    /** A copy with another seed. */
+    public ArtRlConfig withSeed(long s) {
+        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, s);
+    }
+
+    /** Iterations at the end of training whose trajectories feed the distillation: ceil(M / B). */
+    public int distillIterations() {
+        return (distill + batch - 1) / batch;
+    }
+
+    /** The hyperparameters as a map, for provenance. */
+    public Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("train_steps", trainSteps);
+        d.put("iterations", iterations);
+        d.put("batch", batch);
+        d.put("lambda", lambda);
+        d.put("eps", eps);
+        d.put("gamma_step", gammaStep);
+        d.put("distill_trajectories", distill);
+        d.put("gamma0_rollouts", gammaRollouts);
+        d.put("gamma0_fine_steps", fineSteps);
+        d.put("actor_output_scale", actorOutScale);
+        d.put("actor_output_bias", actorOutBias);
+        d.put("checkpoint_every", checkpointEvery);
+        return d;
+    }
+}

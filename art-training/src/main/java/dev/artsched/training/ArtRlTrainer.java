@@ -1,0 +1,387 @@
+package dev.artsched.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.artsched.scheduler.ArtException;
+import dev.artsched.training.nn.DjlRuntime;
+import dev.artsched.training.nn.Mlp;
+import dev.artsched.training.nn.NetworkFactory;
+import dev.artsched.training.nn.Optimiser;
+import dev.artsched.training.nn.OptimiserFactory;
+import jakarta.inject.Inject;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * ART-RL (ART.md section 3): an actor-critic for the exploratory ART problem with Gaussian policy
+ * theta ~ N(m, lambda / max(|Q|, eps)). Each iteration rolls out B trajectories on the uniform clock grid
+ * (one batched actor forward per clock step), forms the TD errors
+ * delta_k = V_{k+1} - V_k - gamma theta_k dt - |Q_k| theta_k^2 dt with V = NN_c + lambda t and the pinned
+ * terminal value V_K = (gamma + lambda) T, and takes one Adam step per network on the stop-gradient
+ * pseudo-losses -sum NN_c delta and -sum log pi(theta) delta over the stacked [B*K, features] rows (averaged over
+ * the batch), then gamma += a_gamma (sum theta dt - T). gamma starts at the gamma_0 rule and the actor at
+ * theta ~ 1. The actor means of the last M trajectories are distilled into a fixed grid. Networks are float64
+ * DJL/PyTorch MLPs. Not thread-safe; one run at a time per JVM (DJL allows one gradient collector).
+ */
+public final class ArtRlTrainer {
+    private final ArtProblem problem;
+    private final FeatureMap features;
+    private final NetworkFactory networks;
+    private final OptimiserFactory optimisers;
+
+    /**
+     * @param problem    model, T, sigma_min, initial states, |Q| norm
+     * @param features   feature map fed to both networks
+     * @param networks   actor/critic architecture
+     * @param optimisers optimiser per network
+     */
+    @Inject
+    public ArtRlTrainer(ArtProblem problem, FeatureMap features, NetworkFactory networks,
+                        OptimiserFactory optimisers) {
+        this.problem = Objects.requireNonNull(problem, "problem");
+        this.features = Objects.requireNonNull(features, "features");
+        this.networks = Objects.requireNonNull(networks, "networks");
+        this.optimisers = Objects.requireNonNull(optimisers, "optimisers");
+    }
+
+    /** The problem this trainer optimises for. */
+    public ArtProblem problem() {
+        return problem;
+    }
+
+    /** The initial multiplier gamma_0 from reference rollouts (ART.md section 3; 1-D benchmark: about -0.75). */
+    public static double initialGamma(ArtProblem problem, ArtRlConfig config) {
+        return ReferenceRollouts.run(problem, config.gammaRollouts(), config.fineSteps(),
+                new Rng(config.seed() ^ 0x5DEECE66DL)).gamma0();
+    }
+
+    /** Trains with the given settings and returns the distilled grid at K = {@code config.trainSteps()}. */
+    public ArtRlResult train(ArtRlConfig config, TrainingRun run) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(run, "run");
+        int k = config.trainSteps();
+        int b = config.batch();
+        int d = problem.dim();
+        int nf = features.size();
+        double t = problem.sigmaMax();
+        double dt = t / k;
+        double lambda = config.lambda();
+        String fingerprint = fingerprint(config);
+        long startNanos = System.nanoTime();
+        long calls0 = problem.model().calls();
+
+        try (Mlp actor = networks.create(nf, new Rng(config.seed() + 1));
+             Mlp critic = networks.create(nf, new Rng(config.seed() + 2))) {
+            actor.initOutputLayer(config.actorOutScale(), config.actorOutBias());
+            Optimiser actorOpt = optimisers.create("actor");
+            Optimiser criticOpt = optimisers.create("critic");
+            Rng rng = new Rng(config.seed());
+            Distillation distillation = new Distillation(k, config.distill(), t);
+            int iteration = 0;
+            double gamma;
+            double gamma0;
+            double previousSeconds = 0;
+            long previousCalls = 0;
+            int resumedFrom = 0;
+            if (run.resume() && Files.exists(run.checkpoint())) {
+                Checkpoint c = Checkpoint.read(run.checkpoint());
+                if (!fingerprint.equals(c.fingerprint())) {
+                    throw new ArtException("checkpoint " + run.checkpoint() + " does not match this run: expected "
+                            + "settings [" + fingerprint + "], found [" + c.fingerprint() + "]");
+                }
+                if (c.iteration() > config.iterations()) {
+                    throw new ArtException("checkpoint " + run.checkpoint() + " is past the requested run: expected "
+                            + "at most " + config.iterations() + " iterations, found " + c.iteration());
+                }
+                try {
+                    actor.setParameters(c.actor());
+                    critic.setParameters(c.critic());
+                    actorOpt.importState(c.actorOpt());
+                    criticOpt.importState(c.criticOpt());
+                    distillation.restore(c.distill());
+                } catch (ArtException e) {
+                    throw new ArtException("checkpoint " + run.checkpoint() + " does not fit these networks: "
+                            + e.getMessage());
+                }
+                rng.setState(c.rngState());
+                iteration = c.iteration();
+                gamma = c.gamma();
+                gamma0 = c.gamma0();
+                previousSeconds = c.elapsedSeconds();
+                previousCalls = c.calls();
+                resumedFrom = iteration;
+            } else {
+                gamma0 = initialGamma(problem, config);
+                gamma = gamma0;
+            }
+
+            Buffers buf = new Buffers(b, k, d, nf);
+            int distillFrom = config.iterations() - config.distillIterations();
+            ProgressBar bar = run.progress() ? progressBar(config.iterations(), iteration) : null;
+            MetricsWriter metrics = run.metrics() == null ? null : new MetricsWriter(run.metrics());
+            try {
+                while (iteration < config.iterations()) {
+                    rollout(config, actor, rng, buf);
+                    Losses losses = update(config, actor, critic, actorOpt, criticOpt, gamma, buf);
+                    double budget = 0;
+                    double meanBudget = 0;
+                    for (int i = 0; i < b; i++) {
+                        double st = 0;
+                        double sm = 0;
+                        for (int j = 0; j < k; j++) {
+                            st += buf.theta[i * k + j] * dt;
+                            sm += buf.mean[i * k + j] * dt;
+                        }
+                        budget += st - t;
+                        meanBudget += sm;
+                    }
+                    budget /= b;
+                    meanBudget /= b;
+                    gamma += config.gammaStep() * budget;
+                    if (iteration >= distillFrom) {
+                        for (int i = 0; i < b; i++) {
+                            distillation.add(buf.mean, i * k);
+                        }
+                    }
+                    iteration++;
+                    double elapsed = previousSeconds + (System.nanoTime() - startNanos) * 1e-9;
+                    long calls = previousCalls + problem.model().calls() - calls0;
+                    IterationStats stats = new IterationStats(iteration, config.iterations(), gamma, budget,
+                            meanBudget, losses.meanTd, losses.critic, losses.actor, calls, elapsed);
+                    if (metrics != null) {
+                        metrics.write(stats);
+                    }
+                    if (bar != null) {
+                        bar.stepTo(iteration);
+                        bar.setExtraMessage(String.format(Locale.ROOT, "gamma %.4f budget %+.4f", gamma, budget));
+                    }
+                    if (run.checkpoint() != null && (iteration % config.checkpointEvery() == 0
+                            || iteration == config.iterations())) {
+                        if (metrics != null) {
+                            metrics.flush();
+                        }
+                        new Checkpoint(fingerprint, iteration, gamma, gamma0, rng.state(), calls, elapsed,
+                                actor.parameters(), critic.parameters(), actorOpt.exportState(),
+                                criticOpt.exportState(), distillation.export()).write(run.checkpoint());
+                        run.listener().onCheckpoint(iteration, run.checkpoint());
+                    }
+                    run.listener().onIteration(stats);
+                }
+            } finally {
+                if (bar != null) {
+                    bar.close();
+                }
+                if (metrics != null) {
+                    metrics.close();
+                }
+            }
+            Distillation.Result distilled = distillation.distil();
+            double wall = previousSeconds + (System.nanoTime() - startNanos) * 1e-9;
+            long calls = previousCalls + problem.model().calls() - calls0;
+            Map<String, Object> training = provenance(config, gamma, gamma0, iteration, distilled, calls, wall,
+                    resumedFrom, actorOpt);
+            return new ArtRlResult(distilled.sigmas(), gamma, gamma0, iteration, distilled.kept(),
+                    distilled.dropped(), calls, wall, resumedFrom, training);
+        }
+    }
+
+    /** Rolls out B trajectories with the current actor, filling features, theta, means and |Q|. */
+    private void rollout(ArtRlConfig config, Mlp actor, Rng rng, Buffers buf) {
+        int k = config.trainSteps();
+        int b = config.batch();
+        int d = problem.dim();
+        int nf = features.size();
+        double t = problem.sigmaMax();
+        double dt = t / k;
+        problem.initial().sample(rng, b, buf.x);
+        java.util.Arrays.fill(buf.psi, 0.0);
+        for (int step = 0; step < k; step++) {
+            double clock = step * dt;
+            for (int i = 0; i < b; i++) {
+                buf.sig[i] = problem.queriedSigma(buf.psi[i]);
+            }
+            problem.model().evaluate(buf.x, buf.sig, b, buf.f, buf.q);
+            for (int i = 0; i < b; i++) {
+                double qn = problem.norm().apply(buf.q, i * d, d);
+                buf.qn[i * k + step] = qn;
+                features.compute(clock, buf.psi[i], buf.sig[i], buf.x, buf.f, qn, i, d, t, buf.row, i * nf);
+                System.arraycopy(buf.row, i * nf, buf.feats, (i * k + step) * nf, nf);
+            }
+            double[] m = actor.predict(buf.row, b);
+            for (int i = 0; i < b; i++) {
+                double mi = m[i];
+                if (!Double.isFinite(mi)) {
+                    throw new ArtException("the actor network produced a non-finite mean (" + mi + ") at clock step "
+                            + step + " for rollout " + i + "; expected finite outputs (diverged training)");
+                }
+                int idx = i * k + step;
+                double qq = Math.max(buf.qn[idx], config.eps());
+                double theta = mi + Math.sqrt(config.lambda() / qq) * rng.nextGaussian();
+                double next = Math.min(Math.max(buf.psi[i] + theta * dt, 0.0), t);
+                double inc = next - buf.psi[i];
+                for (int j = i * d, e = j + d; j < e; j++) {
+                    buf.x[j] += inc * buf.f[j];
+                }
+                buf.psi[i] = next;
+                buf.mean[idx] = mi;
+                buf.theta[idx] = theta;
+            }
+        }
+    }
+
+    /** One Adam step per network on the stop-gradient pseudo-losses over the stacked [B*K, features] rows. */
+    private Losses update(ArtRlConfig config, Mlp actor, Mlp critic, Optimiser actorOpt, Optimiser criticOpt,
+                          double gamma, Buffers buf) {
+        int k = config.trainSteps();
+        int b = config.batch();
+        int nf = features.size();
+        int rows = b * k;
+        double t = problem.sigmaMax();
+        double dt = t / k;
+        double lambda = config.lambda();
+        Losses losses = new Losses();
+        try (NDManager sub = critic.newSubManager();
+             GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+            NDArray in = sub.create(buf.feats, new Shape(rows, nf));
+            NDArray v = critic.forward(in, true);
+            double[] vv = v.toDoubleArray();
+            double[] delta = new double[rows];
+            double[] coef = new double[rows];
+            double tdSum = 0;
+            for (int i = 0; i < b; i++) {
+                for (int j = 0; j < k; j++) {
+                    int idx = i * k + j;
+                    double vk = vv[idx] + lambda * j * dt;
+                    double vNext = j + 1 < k ? vv[idx + 1] + lambda * (j + 1) * dt : (gamma + lambda) * t;
+                    double th = buf.theta[idx];
+                    double dl = vNext - vk - gamma * th * dt - buf.qn[idx] * th * th * dt;
+                    if (!Double.isFinite(dl)) {
+                        throw new ArtException("a TD error became non-finite (" + dl + ") at clock step " + j
+                                + " of rollout " + i + " (critic value " + vv[idx] + ", theta " + th + ", |Q| "
+                                + buf.qn[idx] + "); expected finite values");
+                    }
+                    delta[idx] = dl;
+                    coef[idx] = Math.max(buf.qn[idx], config.eps()) / (2.0 * lambda) * dl;
+                    tdSum += dl;
+                }
+            }
+            losses.meanTd = tdSum / rows;
+            NDArray criticLoss = v.mul(sub.create(delta)).sum().neg().div(b);
+            NDArray m = actor.forward(in, true);
+            NDArray diff = sub.create(buf.theta).sub(m);
+            NDArray actorLoss = diff.mul(diff).mul(sub.create(coef)).sum().div(b);
+            gc.backward(criticLoss.add(actorLoss));
+            losses.critic = criticLoss.getDouble();
+            losses.actor = actorLoss.getDouble();
+        }
+        List<NDArray> ap = actor.parameterArrays();
+        List<NDArray> cp = critic.parameterArrays();
+        actorOpt.step(ap);
+        criticOpt.step(cp);
+        zeroGradients(ap);
+        zeroGradients(cp);
+        return losses;
+    }
+
+    private static void zeroGradients(List<NDArray> params) {
+        for (NDArray p : params) {
+            NDArray g = p.getGradient();
+            g.subi(g);
+            g.close();
+        }
+    }
+
+    private String fingerprint(ArtRlConfig c) {
+        return String.format(Locale.ROOT,
+                "K=%d B=%d lambda=%s eps=%s gamma_step=%s M=%d seed=%d T=%s sigma_min=%s dim=%d features=%s "
+                        + "networks=%dx%d model=%s",
+                c.trainSteps(), c.batch(), c.lambda(), c.eps(), c.gammaStep(), c.distill(), c.seed(),
+                problem.sigmaMax(), problem.sigmaMin(), problem.dim(), features.id(), networks.layers(),
+                networks.width(), problem.provenance().getOrDefault("model", "?"));
+    }
+
+    private Map<String, Object> provenance(ArtRlConfig config, double gamma, double gamma0, int iterations,
+                                           Distillation.Result distilled, long calls, double wall, int resumedFrom,
+                                           Optimiser opt) {
+        Map<String, Object> m = new LinkedHashMap<>(problem.provenance());
+        m.put("seed", config.seed());
+        m.put("iterations", iterations);
+        m.put("batch", config.batch());
+        m.put("hyperparameters", config.describe());
+        m.put("networks", networks.describe());
+        m.put("optimiser", opt.describe());
+        m.put("features", features.id());
+        m.put("q_norm", problem.norm().id());
+        m.put("jvp", problem.model().jvpStrategy());
+        m.put("sigma_max", problem.sigmaMax());
+        m.put("sigma_min", problem.sigmaMin());
+        m.put("initial_state", problem.initial().describe());
+        m.put("gamma0", gamma0);
+        m.put("final_gamma", gamma);
+        m.put("distilled_kept", distilled.kept());
+        m.put("distilled_dropped", distilled.dropped());
+        m.put("denoiser_calls", calls);
+        m.put("wall_seconds", wall);
+        m.put("resumed_from", resumedFrom);
+        m.put("engine", DjlRuntime.version());
+        return m;
+    }
+
+    private static ProgressBar progressBar(int total, int start) {
+        return new ProgressBarBuilder()
+                .setTaskName("ART-RL")
+                .setInitialMax(total)
+                .startsFrom(start, java.time.Duration.ZERO)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .setUpdateIntervalMillis(500)
+                .showSpeed()
+                .build();
+    }
+
+    /** Per-iteration work arrays. */
+    private static final class Buffers {
+        final double[] x;
+        final double[] f;
+        final double[] q;
+        final double[] sig;
+        final double[] psi;
+        final double[] row;
+        final double[] feats;
+        final double[] theta;
+        final double[] mean;
+        final double[] qn;
+
+        Buffers(int b, int k, int d, int nf) {
+            x = new double[b * d];
+            f = new double[b * d];
+            q = new double[b * d];
+            sig = new double[b];
+            psi = new double[b];
+            row = new double[b * nf];
+            feats = new double[b * k * nf];
+            theta = new double[b * k];
+            mean = new double[b * k];
+            qn = new double[b * k];
+        }
+    }
+
+    /** Pseudo-loss values of one update. */
+    private static final class Losses {
+        double critic;
+        double actor;
+        double meanTd;
+    }
+}

@@ -1,0 +1,182 @@
+package dev.artsched.training;
+
+import dev.artsched.scheduler.ArtException;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.CRC32;
+
+/**
+ * Everything needed to continue an ART-RL run exactly: both networks' parameters, both Adam states, gamma, the
+ * RNG state, the iteration count, the distillation buffer, counters, and a fingerprint of the settings that must
+ * not change on resume. Stored as a binary file with a format tag and a CRC-32 trailer, written to a temporary
+ * file and moved into place atomically. Reading anything else gives one {@link ArtException}.
+ *
+ * @param fingerprint    settings that must match on resume
+ * @param iteration      iterations completed
+ * @param gamma          current multiplier
+ * @param gamma0         the initial multiplier
+ * @param rngState       state of the training {@link Rng}
+ * @param calls          model calls so far
+ * @param elapsedSeconds training wall time so far
+ * @param actor          actor parameters
+ * @param critic         critic parameters
+ * @param actorOpt       actor optimiser state
+ * @param criticOpt      critic optimiser state
+ * @param distill        distillation buffer, oldest first
+ */
+public record Checkpoint(String fingerprint, int iteration, double gamma, double gamma0, long rngState, long calls,
+                         double elapsedSeconds, double[][] actor, double[][] critic, double[][] actorOpt,
+                         double[][] criticOpt, double[][] distill) {
+
+    /** The format tag at the start of every checkpoint. */
+    public static final String FORMAT = "art-rl-checkpoint/1";
+
+    /** Writes atomically: temporary file in the same directory, then ATOMIC_MOVE over {@code path}. */
+    public void write(Path path) {
+        Path abs = path.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeUTF(FORMAT);
+                out.writeUTF(fingerprint);
+                out.writeInt(iteration);
+                out.writeDouble(gamma);
+                out.writeDouble(gamma0);
+                out.writeLong(rngState);
+                out.writeLong(calls);
+                out.writeDouble(elapsedSeconds);
+                for (double[][] block : new double[][][] {actor, critic, actorOpt, criticOpt, distill}) {
+                    writeBlock(out, block);
+                }
+            }
+            byte[] body = bytes.toByteArray();
+            CRC32 crc = new CRC32();
+            crc.update(body);
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp));
+                 DataOutputStream out = new DataOutputStream(os)) {
+                out.write(body);
+                out.writeLong(crc.getValue());
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new ArtException("could not write checkpoint " + path + ": expected a writable location, found "
+                    + e, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the temporary file was moved or is unreachable; nothing else to do
+                }
+            }
+        }
+    }
+
+    /** Reads a checkpoint; any damage or foreign content gives one {@link ArtException} naming the file. */
+    public static Checkpoint read(Path path) {
+        byte[] all;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+            all = in.readAllBytes();
+        } catch (IOException e) {
+            throw new ArtException("cannot read checkpoint " + path + ": expected a readable " + FORMAT
+                    + " file, found " + e.getMessage());
+        }
+        if (all.length < 8) {
+            throw unreadable(path, "only " + all.length + " bytes");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(all, 0, all.length - 8);
+        long stored = 0;
+        for (int i = all.length - 8; i < all.length; i++) {
+            stored = (stored << 8) | (all[i] & 0xFF);
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 8))) {
+            String tag = in.readUTF();
+            if (!FORMAT.equals(tag)) {
+                throw unreadable(path, "format tag '" + abbreviate(tag) + "'");
+            }
+            if (stored != crc.getValue()) {
+                throw unreadable(path, "a CRC-32 mismatch (truncated or corrupted file)");
+            }
+            String fp = in.readUTF();
+            int iteration = in.readInt();
+            double gamma = in.readDouble();
+            double gamma0 = in.readDouble();
+            long rng = in.readLong();
+            long calls = in.readLong();
+            double elapsed = in.readDouble();
+            double[][] actor = readBlock(in);
+            double[][] critic = readBlock(in);
+            double[][] aOpt = readBlock(in);
+            double[][] cOpt = readBlock(in);
+            double[][] distill = readBlock(in);
+            return new Checkpoint(fp, iteration, gamma, gamma0, rng, calls, elapsed, actor, critic, aOpt, cOpt,
+                    distill);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ArtException a) {
+                throw a;
+            }
+            throw unreadable(path, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
+                    + e.getMessage()));
+        }
+    }
+
+    private static ArtException unreadable(Path path, String found) {
+        return new ArtException("checkpoint " + path + " is unreadable: expected an " + FORMAT + " file, found "
+                + found + "; delete it or run without --resume");
+    }
+
+    private static String abbreviate(String s) {
+        String t = s.replaceAll("\\p{Cntrl}", "?");
+        return t.length() > 40 ? t.substring(0, 40) + "..." : t;
+    }
+
+    private static void writeBlock(DataOutputStream out, double[][] block) throws IOException {
+        out.writeInt(block.length);
+        for (double[] row : block) {
+            out.writeInt(row.length);
+            for (double v : row) {
+                out.writeDouble(v);
+            }
+        }
+    }
+
+    private static double[][] readBlock(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1_000_000) {
+            throw new IOException("block of " + n + " arrays");
+        }
+        double[][] out = new double[n][];
+        for (int i = 0; i < n; i++) {
+            int len = in.readInt();
+            if (len < 0 || len > in.available() / 8) {
+                throw new IOException("array of " + len + " values");
+            }
+            out[i] = new double[len];
+            for (int j = 0; j < len; j++) {
+                out[i][j] = in.readDouble();
+            }
+        }
+        return out;
+    }
+}
