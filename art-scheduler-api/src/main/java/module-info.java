@@ -6,6 +6,7 @@ module dev.artsched.api {
     exports dev.artsched.scheduler.spi;
     exports dev.artsched.sampling;
     exports dev.artsched.sampling.analytic;
+    exports dev.artsched.sampling.adapters;
 
     uses dev.artsched.scheduler.spi.TimestepSchedulerProvider;
 
