@@ -45,10 +45,12 @@ def _gauss_nodes(x, sigma, out, extra_nodes=()):
     ]
 
 
-def _consts():
-    return [helper.make_tensor("one", TensorProto.FLOAT, [], [1.0]),
-            helper.make_tensor("axis1", TensorProto.INT64, [1], [1]),
-            helper.make_tensor("nan_sigma", TensorProto.FLOAT, [], [NAN_SIGMA])]
+def _consts(nan=False):
+    consts = [helper.make_tensor("one", TensorProto.FLOAT, [], [1.0]),
+              helper.make_tensor("axis1", TensorProto.INT64, [1], [1])]
+    if nan:
+        consts.append(helper.make_tensor("nan_sigma", TensorProto.FLOAT, [], [NAN_SIGMA]))
+    return consts
 
 
 def wrong_names():
@@ -97,7 +99,7 @@ def nan_at_sigma():
         nodes, "nan_at_sigma",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", 1]),
          helper.make_tensor_value_info("sigma", TensorProto.FLOAT, ["B"])],
-        [helper.make_tensor_value_info("denoised", TensorProto.FLOAT, ["B", 1])], _consts())
+        [helper.make_tensor_value_info("denoised", TensorProto.FLOAT, ["B", 1])], _consts(nan=True))
     _save(g, "nan_at_sigma.onnx", {"art.sigma_max": "3.0"})
 
 

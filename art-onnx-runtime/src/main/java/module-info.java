@@ -1,0 +1,8 @@
+/** ONNX Runtime denoisers and JVP graphs for art-scheduler, with execution-provider choice and an FD JVP. */
+module dev.artsched.onnx {
+    requires transitive dev.artsched.api;
+    requires com.microsoft.onnxruntime;
+    requires org.slf4j;
+
+    exports dev.artsched.onnx;
+}
