@@ -1,0 +1,7 @@
+/** Example third-party plugin: contributes the {@code polyexponential} grid through the scheduler SPI. */
+module dev.artsched.examples.polyexp {
+    requires dev.artsched.api;
+
+    provides dev.artsched.scheduler.spi.TimestepSchedulerProvider
+            with dev.artsched.examples.polyexp.PolyexponentialProvider;
+}
