@@ -49,6 +49,10 @@ public final class PolyexponentialProvider implements TimestepSchedulerProvider 
                     double r = steps == 1 ? 1.0 : 1.0 - (double) i / (steps - 1);
                     s[i] = Math.exp(Math.log(min) + Math.pow(r, rho) * (Math.log(max) - Math.log(min)));
                 }
+                s[0] = max;
+                if (steps > 1) {
+                    s[steps - 1] = min;
+                }
                 return new Schedule(spec, s, "third-party plugin " + PolyexponentialProvider.class.getName());
             }
         };
