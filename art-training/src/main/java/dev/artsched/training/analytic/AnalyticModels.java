@@ -16,11 +16,14 @@ import java.util.Map;
 /**
  * The analytic models selectable as {@code --denoiser analytic:NAME}: {@code gauss1d} (the paper's 1-D
  * benchmark, data N(0, 1), T = 3, initial state from the exact marginal N(0, 1 + T^2)) and {@code mixture2d}
- * (four equal Gaussians at (+-1, +-1) with std 0.25, T = 80 unless given, initial state T * N(0, I)).
+ * (four equal Gaussians at (+-1, +-1) with std 0.25, T = 10 like the shipped ONNX model, initial state
+ * T * N(0, I)).
  */
 public final class AnalyticModels {
     /** Prefix of analytic model specs on the command line. */
     public static final String PREFIX = "analytic:";
+    /** The 2-D mixture's T (the shipped {@code models/mixture2d} graph's {@code art.sigma_max}). */
+    public static final double MIXTURE2D_T = 10.0;
     /** The 1-D benchmark's T. */
     public static final double GAUSS1D_T = 3.0;
 
@@ -54,7 +57,7 @@ public final class AnalyticModels {
     /** The model's default T. */
     public static double defaultSigmaMax(String name) {
         denoiser(name);
-        return "gauss1d".equals(name) ? GAUSS1D_T : ArtProblem.DEFAULT_SIGMA_MAX;
+        return "gauss1d".equals(name) ? GAUSS1D_T : MIXTURE2D_T;
     }
 
     /** The initial-state distribution of the problem on {@code name} with horizon {@code sigmaMax}. */

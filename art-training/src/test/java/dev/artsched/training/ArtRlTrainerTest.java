@@ -1,0 +1,181 @@
+package dev.artsched.training;
+
+import dev.artsched.scheduler.ArtException;
+import dev.artsched.scheduler.Resampling;
+import dev.artsched.scheduler.Schedule;
+import dev.artsched.scheduler.TimestepSchedulers;
+import dev.artsched.training.analytic.AnalyticModels;
+import dev.artsched.training.eval.Gaussian1dW2;
+import dev.artsched.training.nn.NetworkFactory;
+import dev.artsched.training.nn.Optimiser;
+import dev.artsched.training.nn.OptimiserFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ArtRlTrainerTest {
+    @TempDir
+    Path dir;
+
+    private static ArtRlTrainer trainer(ArtProblem problem) {
+        return new ArtRlTrainer(problem, FeatureMap.forDimension(problem.dim()), NetworkFactory.PAPER,
+                OptimiserFactory.paperAdam());
+    }
+
+    /** A small run: K = 20, B = 4, 30 iterations, the last 40 trajectories distilled. */
+    private static ArtRlConfig small(long seed) {
+        return ArtRlConfig.paper(seed).withTrainSteps(20).withBatch(4).withIterations(30).withDistill(40)
+                .withCheckpointEvery(10);
+    }
+
+    @Test
+    void shortPaperRunBeatsEdmAndUniformDirectionAtTenSteps() {
+        ArtRlConfig c = ArtRlConfig.paper(11).withIterations(150).withBatch(8).withDistill(400);
+        ArtRlResult r = trainer(AnalyticModels.paper1d()).train(c, TrainingRun.quiet());
+        Schedule.validate(r.sigmas());
+        assertThat(r.sigmas()).hasSize(101);
+        assertThat(r.iterations()).isEqualTo(150);
+        assertThat(r.kept() + r.dropped()).isEqualTo(400);
+        double[] k10 = Resampling.timeMap(r.sigmas(), 10);
+        double edm = Gaussian1dW2.exact(TimestepSchedulers.schedule("edm:rho=7,sigma_max=3,sigma_min=0", 10)
+                .sigmas());
+        assertThat(Gaussian1dW2.exact(k10)).isLessThan(edm);
+        // the learned map already spends more of the budget at low noise than the uniform clock
+        assertThat(Resampling.timeMap(r.sigmas(), 2)[1]).isLessThan(1.5);
+        assertThat(r.gamma0()).isBetween(-0.85, -0.65);
+        assertThat(r.training()).containsEntry("model", "analytic:gauss1d").containsEntry("jvp", "exact")
+                .containsEntry("q_norm", "euclidean").containsKeys("final_gamma", "denoiser_calls", "wall_seconds");
+        assertThat(r.calls()).isGreaterThan(150L * 100);
+    }
+
+    @Test
+    void sameSeedSameGridOtherSeedOtherGrid() {
+        ArtProblem p = AnalyticModels.paper1d();
+        double[] a = trainer(p).train(small(5), TrainingRun.quiet()).sigmas();
+        double[] b = trainer(AnalyticModels.paper1d()).train(small(5), TrainingRun.quiet()).sigmas();
+        double[] c = trainer(AnalyticModels.paper1d()).train(small(6), TrainingRun.quiet()).sigmas();
+        assertThat(b).containsExactly(a);
+        assertThat(c).isNotEqualTo(a);
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRun() {
+        double[] straight = trainer(AnalyticModels.paper1d()).train(small(3), TrainingRun.quiet()).sigmas();
+        Path ck = dir.resolve("run.ckpt");
+        Path metrics = dir.resolve("metrics.jsonl");
+        TrainingListener crash = new TrainingListener() {
+            @Override
+            public void onIteration(IterationStats s) {
+                if (s.iteration() == 17) {
+                    throw new IllegalStateException("simulated kill");
+                }
+            }
+        };
+        assertThatThrownBy(() -> trainer(AnalyticModels.paper1d())
+                .train(small(3), new TrainingRun(ck, true, metrics, false, crash)))
+                .hasMessageContaining("simulated kill");
+        assertThat(Checkpoint.read(ck).iteration()).isEqualTo(10);
+        ArtRlResult resumed = trainer(AnalyticModels.paper1d())
+                .train(small(3), new TrainingRun(ck, true, metrics, false, null));
+        assertThat(resumed.resumedFrom()).isEqualTo(10);
+        assertThat(resumed.iterations()).isEqualTo(30);
+        assertThat(resumed.sigmas()).containsExactly(straight);
+        assertThat(Checkpoint.read(ck).iteration()).isEqualTo(30);
+        assertThat(lines(metrics)).hasSizeGreaterThanOrEqualTo(30).allMatch(l -> l.startsWith("{\"iteration\":"));
+    }
+
+    @Test
+    void corruptedOrMismatchedCheckpointGivesOneClearError() throws Exception {
+        Path ck = dir.resolve("bad.ckpt");
+        Files.writeString(ck, "not a checkpoint");
+        assertThatThrownBy(() -> trainer(AnalyticModels.paper1d())
+                .train(small(1), new TrainingRun(ck, true, null, false, null)))
+                .isInstanceOf(ArtException.class).hasMessageContaining("is unreadable");
+
+        Path good = dir.resolve("good.ckpt");
+        trainer(AnalyticModels.paper1d()).train(small(1), new TrainingRun(good, false, null, false, null));
+        assertThatThrownBy(() -> trainer(AnalyticModels.paper1d())
+                .train(small(1).withBatch(5), new TrainingRun(good, true, null, false, null)))
+                .isInstanceOf(ArtException.class).hasMessageContaining("does not match")
+                .hasMessageContaining("B=5").hasMessageContaining("B=4");
+    }
+
+    @Test
+    void nonFiniteModelOutputStopsTrainingWithAClearMessage() {
+        ArtProblem base = AnalyticModels.paper1d();
+        FlowModel poisoned = new FlowModel() {
+            private int n;
+
+            @Override
+            public int dim() {
+                return 1;
+            }
+
+            @Override
+            public void evaluate(double[] x, double[] sigma, int batch, double[] f, double[] q) {
+                base.model().evaluate(x, sigma, batch, f, q);
+                if (++n == 300) {
+                    f[0] = Double.NaN;
+                }
+            }
+
+            @Override
+            public long calls() {
+                return n;
+            }
+
+            @Override
+            public String jvpStrategy() {
+                return "test";
+            }
+        };
+        ArtProblem p = new ArtProblem(poisoned, 3.0, 0.002, base.initial(), QNorm.EUCLIDEAN, Map.of());
+        assertThatThrownBy(() -> trainer(p).train(small(2), TrainingRun.quiet()))
+                .isInstanceOf(ArtException.class).hasMessageContaining("non-finite");
+    }
+
+    @Test
+    void nonFiniteNetworkStopsTrainingWithAClearMessage() {
+        OptimiserFactory poison = label -> new Optimiser() {
+            @Override
+            public void step(List<ai.djl.ndarray.NDArray> parameters) {
+                double[] w = parameters.get(0).toDoubleArray();
+                w[0] = Double.NaN;
+                parameters.get(0).set(java.nio.DoubleBuffer.wrap(w));
+            }
+
+            @Override
+            public Map<String, Object> describe() {
+                return Map.of("name", "poison");
+            }
+
+            @Override
+            public double[][] exportState() {
+                return new double[0][];
+            }
+
+            @Override
+            public void importState(double[][] state) {
+            }
+        };
+        ArtProblem p = AnalyticModels.paper1d();
+        ArtRlTrainer t = new ArtRlTrainer(p, FeatureMap.forDimension(1), NetworkFactory.PAPER, poison);
+        assertThatThrownBy(() -> t.train(small(2), TrainingRun.quiet()))
+                .isInstanceOf(ArtException.class).hasMessageContaining("actor network produced a non-finite");
+    }
+
+    private static List<String> lines(Path p) {
+        try {
+            return Files.readAllLines(p);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
