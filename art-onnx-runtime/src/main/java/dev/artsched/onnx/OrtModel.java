@@ -205,9 +205,15 @@ final class OrtModel implements AutoCloseable {
         }
     }
 
+    /** The first line of an ORT message without its "Error code - X - message: " prefix. */
     private static String firstLine(String s) {
         if (s == null) {
             return "(no message)";
+        }
+        String marker = " - message: ";
+        int m = s.indexOf(marker);
+        if (s.startsWith("Error code - ") && m > 0) {
+            s = s.substring(m + marker.length());
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
@@ -433,14 +439,19 @@ final class OrtModel implements AutoCloseable {
             slot.load(1, in1, start, m);
             slot.load(2, in2, start, m);
             slot.load(3, in3, start, m);
-            try (OrtSession.Result r = session.run(slot.inputMap, slot.outputMap)) {
-                assert r.size() == outputs.size();
-            } catch (OrtException e) {
-                throw new ArtException("ONNX Runtime failed running model " + label + " on a batch of " + chunk
-                        + " (ORT error " + e.getCode() + ": " + firstLine(e.getMessage()) + ")", e);
-            }
+            invoke(slot);
             slot.store(0, out0, start, m);
             slot.store(1, out1, start, m);
+        }
+    }
+
+    /** One session run over a slot's pinned tensors; kept small so the JIT can inline ORT's run into it. */
+    private void invoke(Slot slot) {
+        try (OrtSession.Result r = session.run(slot.inputMap, slot.outputMap)) {
+            assert r.size() == outputs.size();
+        } catch (OrtException e) {
+            throw new ArtException("ONNX Runtime failed running model " + label + " on a batch of " + slot.batch
+                    + " (ORT error " + e.getCode() + ": " + firstLine(e.getMessage()) + ")", e);
         }
     }
 
