@@ -77,6 +77,58 @@ public record ScheduleFile(String name, double[] sigmas, Solver solver, Double s
                 schedule.sigmaMax(), method, training, Map.of());
     }
 
+    /**
+     * Imports a published sigma list (for example an Align Your Steps list) as a schedule file with method
+     * {@code imported}. Accepts a JSON or Python list ({@code [14.6, 6.4, ..., 0.029]}), an optional
+     * {@code sigmas=} prefix, or a comma/space separated string (a ComfyUI {@code ManualSigmas} value). A list that
+     * does not end in 0 gets 0 appended (the terminal point every schedule here carries), so a list of N positive
+     * values becomes an N-step grid whose time map and log-linear resampling keep every published value.
+     *
+     * @param name   schedule name
+     * @param text   the list
+     * @param origin where it came from (recorded in {@code training.source})
+     */
+    public static ScheduleFile importList(String name, String text, String origin) {
+        String t = text == null ? "" : text.trim();
+        if (t.startsWith("sigmas")) {
+            int eq = t.indexOf('=');
+            t = eq < 0 ? t : t.substring(eq + 1).trim();
+        }
+        if (t.startsWith("[") && t.endsWith("]")) {
+            t = t.substring(1, t.length() - 1);
+        }
+        String[] parts = t.split("[,;\\s]+");
+        java.util.List<Double> values = new java.util.ArrayList<>();
+        for (String part : parts) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            try {
+                values.add(Double.parseDouble(part));
+            } catch (NumberFormatException e) {
+                throw new ArtException("sigma list '" + origin + "': value " + (values.size()) + " must be a number, found '"
+                        + part + "'");
+            }
+        }
+        if (values.isEmpty()) {
+            throw new ArtException("sigma list '" + origin + "': expected at least one positive sigma, found none");
+        }
+        boolean append = values.get(values.size() - 1) != 0.0;
+        double[] sigmas = new double[values.size() + (append ? 1 : 0)];
+        for (int i = 0; i < values.size(); i++) {
+            sigmas[i] = values.get(i);
+        }
+        try {
+            Schedule.validate(sigmas);
+        } catch (ArtException e) {
+            throw new ArtException("sigma list '" + origin + "': " + e.getMessage());
+        }
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("source", origin);
+        training.put("appendedTerminalZero", append);
+        return new ScheduleFile(name, sigmas, null, sigmas[sigmas.length - 2], sigmas[0], "imported", training, Map.of());
+    }
+
     /** Number of steps N. */
     public int steps() {
         return sigmas.length - 1;

@@ -69,4 +69,27 @@ class ArtSchedulerTest {
         assertThatThrownBy(() -> TimestepSchedulers.create("art:path=" + dir.resolve("missing.json")))
                 .hasMessageContaining("missing.json").hasMessageContaining("no such file");
     }
+
+    @Test
+    void importedAlignYourStepsListResamplesLikeComfyUi() {
+        // Align Your Steps, Stable Diffusion 1.5, 10 steps (as published; ComfyUI's AlignYourStepsScheduler table)
+        String ays = "[14.615, 6.475, 3.861, 2.697, 1.886, 1.396, 0.963, 0.652, 0.399, 0.152, 0.029]";
+        ScheduleFile f = ScheduleFile.importList("ays-sd15", ays, "AYS SD1.5");
+        assertThat(f.steps()).isEqualTo(11);
+        assertThat(f.method()).isEqualTo("imported");
+        assertThat(f.training()).containsEntry("appendedTerminalZero", true);
+        Path p = dir.resolve("ays.json");
+        f.write(p);
+        double[] twenty = TimestepSchedulers.schedule("art:path=" + p + ",resample=loglinear", 20).sigmas();
+        assertThat(twenty[0]).isEqualTo(14.615);
+        assertThat(twenty[19]).isEqualTo(0.029);
+        double w = 10.0 / 19.0;
+        assertThat(twenty[1]).isCloseTo(Math.exp((1 - w) * Math.log(14.615) + w * Math.log(6.475)), within(1e-12));
+        assertThat(ScheduleFile.importList("m", "sigmas=3, 1 0.5", "manual").sigmas()).containsExactly(3, 1, 0.5, 0);
+        assertThat(ScheduleFile.importList("m", "3,1,0", "manual").steps()).isEqualTo(2);
+        assertThatThrownBy(() -> ScheduleFile.importList("m", "3, x, 1", "manual"))
+                .hasMessageContaining("value 1 must be a number, found 'x'");
+        assertThatThrownBy(() -> ScheduleFile.importList("m", "1, 3", "manual")).hasMessageContaining("strictly decreasing");
+        assertThatThrownBy(() -> ScheduleFile.importList("m", " ", "manual")).hasMessageContaining("found none");
+    }
 }
