@@ -5,6 +5,7 @@ import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.scheduler.TimestepSchedulers;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,7 +40,26 @@ public final class ScheduleCommand implements Callable<Integer> {
         /** Python list of the N positive sigmas, for diffusers' {@code sigmas=} argument. */
         DIFFUSERS,
         /** Comma-separated N + 1 sigmas ending in 0 (ComfyUI SIGMAS). */
-        COMFYUI
+        COMFYUI;
+
+        /** The lower-case option value. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Parses {@code --format} case-insensitively (independent of the CommandLine's enum settings). */
+    static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
+        @Override
+        public Format convert(String value) {
+            for (Format f : Format.values()) {
+                if (f.id().equalsIgnoreCase(value.trim())) {
+                    return f;
+                }
+            }
+            throw new CommandLine.TypeConversionException("expected one of text, json, csv, diffusers, comfyui, found '"
+                    + value + "'");
+        }
     }
 
     @Spec
@@ -56,8 +76,8 @@ public final class ScheduleCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object (same as --format json).")
     boolean json;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = FormatConverter.class,
+            description = "Output format: text, json, csv, diffusers, comfyui (default ${DEFAULT-VALUE}).")
     Format format;
 
     @Option(names = "--out", paramLabel = "FILE",
@@ -72,7 +92,7 @@ public final class ScheduleCommand implements Callable<Integer> {
     public Integer call() {
         return CliSupport.run(spec, () -> {
             if (json && format != Format.TEXT && format != Format.JSON) {
-                throw new ArtException("--json conflicts with --format " + format.name().toLowerCase(Locale.ROOT)
+                throw new ArtException("--json conflicts with --format " + format.id()
                         + ": expected one output format");
             }
             if (steps < 1) {
