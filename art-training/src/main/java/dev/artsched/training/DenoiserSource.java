@@ -1,0 +1,150 @@
+package dev.artsched.training;
+
+import dev.artsched.onnx.OnnxDenoiser;
+import dev.artsched.sampling.Denoiser;
+import dev.artsched.sampling.JvpDenoiser;
+import dev.artsched.scheduler.ArtException;
+import dev.artsched.training.analytic.AnalyticModels;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the model comes from: an ONNX denoiser file or an analytic model ({@code analytic:gauss1d},
+ * {@code analytic:mixture2d}). Collects provenance (model id, sha256 of every file used) and owns the native
+ * resources opened for it, closing them in reverse order. Not thread-safe.
+ */
+public final class DenoiserSource implements AutoCloseable {
+    private final String spec;
+    private final Denoiser denoiser;
+    private final Path file;
+    private final String analyticName;
+    private final Map<String, Object> provenance = new LinkedHashMap<>();
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+    private DenoiserSource(String spec, Denoiser denoiser, Path file, String analyticName) {
+        this.spec = spec;
+        this.denoiser = denoiser;
+        this.file = file;
+        this.analyticName = analyticName;
+    }
+
+    /** Opens {@code analytic:NAME} or an ONNX file path. */
+    public static DenoiserSource open(String spec) {
+        if (spec == null || spec.isBlank()) {
+            throw new ArtException("--denoiser expected an ONNX file or analytic:NAME (one of "
+                    + AnalyticModels.names() + "), found nothing");
+        }
+        if (spec.startsWith(AnalyticModels.PREFIX)) {
+            String name = spec.substring(AnalyticModels.PREFIX.length());
+            DenoiserSource s = new DenoiserSource(spec, AnalyticModels.denoiser(name), null, name);
+            s.provenance.put("model", spec);
+            return s;
+        }
+        Path path = Path.of(spec);
+        if (!Files.isRegularFile(path)) {
+            throw new ArtException("--denoiser expected an ONNX file or analytic:NAME (one of "
+                    + AnalyticModels.names() + "), found '" + spec + "' which is not a file");
+        }
+        OnnxDenoiser onnx = OnnxDenoiser.load(path);
+        DenoiserSource s = new DenoiserSource(spec, onnx, path, null);
+        s.resources.push(onnx);
+        String id = onnx.metadata().getOrDefault("art.model_id", fileLabel(path));
+        s.provenance.put("model", id);
+        s.provenance.put("model_file", path.toString());
+        s.provenance.put("model_sha256", sha256(path));
+        return s;
+    }
+
+    /** The spec this source was opened from. */
+    public String spec() {
+        return spec;
+    }
+
+    /** The forward denoiser. */
+    public Denoiser denoiser() {
+        return denoiser;
+    }
+
+    /** The ONNX file, if this is an ONNX model. */
+    public Optional<Path> file() {
+        return Optional.ofNullable(file);
+    }
+
+    /** The analytic model name, if analytic. */
+    public Optional<String> analyticName() {
+        return Optional.ofNullable(analyticName);
+    }
+
+    /** The model's exact JVP when it is analytic. */
+    public Optional<JvpDenoiser> exactJvp() {
+        return analyticName == null ? Optional.empty() : Optional.of((JvpDenoiser) denoiser);
+    }
+
+    /** Adds a provenance entry (e.g. the JVP graph's sha256). */
+    public void putProvenance(String key, Object value) {
+        provenance.put(key, value);
+    }
+
+    /** Provenance collected so far. */
+    public Map<String, Object> provenance() {
+        return Collections.unmodifiableMap(provenance);
+    }
+
+    /** Hands a resource to this source; it is closed (before earlier ones) by {@link #close()}. */
+    public <T extends AutoCloseable> T own(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() {
+        ArtException failure = null;
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new ArtException("closing the model failed: " + e, e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Hex SHA-256 of a file. */
+    public static String sha256(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new ArtException("cannot read " + path + " to hash it: " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new ArtException("SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    private static String fileLabel(Path path) {
+        Path parent = path.toAbsolutePath().getParent();
+        return parent == null ? path.getFileName().toString()
+                : parent.getFileName() + "/" + path.getFileName();
+    }
+}

@@ -1,0 +1,282 @@
+package dev.artsched.training.cli;
+
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import dev.artsched.scheduler.ArtException;
+import dev.artsched.scheduler.Resampling;
+import dev.artsched.scheduler.Schedule;
+import dev.artsched.scheduler.ScheduleFile;
+import dev.artsched.scheduler.Solver;
+import dev.artsched.training.ArtClosedForm;
+import dev.artsched.training.ArtProblem;
+import dev.artsched.training.ArtRlConfig;
+import dev.artsched.training.ArtRlResult;
+import dev.artsched.training.ArtRlTrainer;
+import dev.artsched.training.Checkpoint;
+import dev.artsched.training.DenoiserSource;
+import dev.artsched.training.IterationStats;
+import dev.artsched.training.ReferenceRollouts;
+import dev.artsched.training.Rng;
+import dev.artsched.training.TrainingListener;
+import dev.artsched.training.TrainingModules;
+import dev.artsched.training.TrainingRun;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code art train}: learns a timestep grid for a denoiser with ART-RL (actor-critic, ART.md section 3) or the
+ * training-free ART closed form (section 2.1) and writes it as an {@code art-schedule/1} file with full
+ * provenance. ART-RL runs write a checkpoint and JSON-lines metrics next to the output; {@code --resume}
+ * continues an interrupted run.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Learn a timestep grid for a denoiser (ART-RL or the ART closed form).",
+        footer = {"", "Examples:",
+            "  art train --denoiser models/mixture2d/denoiser.onnx --jvp models/mixture2d/denoiser_jvp.onnx \\",
+            "      --steps 10 --solver heun --method art-rl --out mixture2d-heun-10.json",
+            "  art train --denoiser analytic:gauss1d --steps 10 --solver euler --method closed-form --out g.json",
+            "  art train ... --resume     (continue from OUT.ckpt after an interruption)"})
+public final class TrainCommand implements Callable<Integer> {
+
+    /** Training methods. */
+    public enum Method {
+        /** The actor-critic of ART.md section 3. */
+        ART_RL("art-rl"),
+        /** The time-only optimum of ART.md section 2.1. */
+        CLOSED_FORM("closed-form");
+
+        private final String id;
+
+        Method(String id) {
+            this.id = id;
+        }
+
+        /** The option value. */
+        public String id() {
+            return id;
+        }
+
+        static Method parse(String text) {
+            for (Method m : values()) {
+                if (m.id.equalsIgnoreCase(text.trim())) {
+                    return m;
+                }
+            }
+            throw new ArtException("--method expected art-rl or closed-form, found '" + text + "'");
+        }
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--denoiser", required = true, paramLabel = "MODEL",
+            description = "ONNX denoiser file, or analytic:gauss1d / analytic:mixture2d.")
+    String denoiser;
+
+    @Option(names = "--jvp", paramLabel = "FILE",
+            description = "The model's exported JVP graph (ONNX). Without it an ONNX model uses finite differences.")
+    Path jvp;
+
+    @Option(names = "--jvp-strategy", paramLabel = "S",
+            description = "graph (exported or analytic JVP) or fd (finite differences). Default: graph when --jvp "
+                    + "is given or the model is analytic, else fd.")
+    String jvpStrategy;
+
+    @Option(names = "--steps", required = true, paramLabel = "N", description = "Steps N of the output grid.")
+    int steps;
+
+    @Option(names = "--solver", required = true, paramLabel = "SOLVER", description = "euler or heun.")
+    String solver;
+
+    @Option(names = "--method", defaultValue = "art-rl", paramLabel = "METHOD",
+            description = "art-rl (default) or closed-form.")
+    String method;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Schedule file to write.")
+    Path out;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Schedule name (default METHOD-MODEL-SOLVER-N).")
+    String name;
+
+    @Option(names = "--iterations", defaultValue = "5000", paramLabel = "I",
+            description = "ART-RL iterations (default ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--batch", defaultValue = "16", paramLabel = "B",
+            description = "ART-RL rollouts per iteration (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Random seed (default 0).")
+    long seed;
+
+    @Option(names = "--train-steps", paramLabel = "K",
+            description = "ART-RL clock steps K (default N); the distilled grid is resampled to N by the time map.")
+    Integer trainSteps;
+
+    @Option(names = "--distill", defaultValue = "10000", paramLabel = "M",
+            description = "Trajectories from the end of training distilled into the grid (default ${DEFAULT-VALUE}).")
+    int distill;
+
+    @Option(names = "--sigma-max", paramLabel = "T", description = "T = sigma_max (default: model metadata, else 80).")
+    Double sigmaMax;
+
+    @Option(names = "--sigma-min", paramLabel = "S",
+            description = "Smallest queried sigma (default: model metadata, else 0.002).")
+    Double sigmaMin;
+
+    @Option(names = "--rollouts", defaultValue = "1024", paramLabel = "M",
+            description = "Closed form: reference trajectories (default ${DEFAULT-VALUE}).")
+    int rollouts;
+
+    @Option(names = "--fine-steps", defaultValue = "1000", paramLabel = "N",
+            description = "Closed form: steps of the fine reference grid (default ${DEFAULT-VALUE}).")
+    int fineSteps;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "ART-RL checkpoint (default OUT.ckpt).")
+    Path checkpoint;
+
+    @Option(names = "--checkpoint-every", defaultValue = "250", paramLabel = "I",
+            description = "Iterations between checkpoints (default ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--metrics", paramLabel = "FILE",
+            description = "JSON-lines metrics of every iteration (default OUT.metrics.jsonl).")
+    Path metrics;
+
+    @Option(names = "--resume", description = "Continue from the checkpoint if it exists.")
+    boolean resume;
+
+    @Option(names = "--json", description = "Print one JSON object describing the result.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        return CliSupport.run(spec, this::execute);
+    }
+
+    private Integer execute() throws Exception {
+        Solver sol = Solver.parse(solver);
+        Method m = Method.parse(method);
+        if (steps < 1) {
+            throw new ArtException("--steps must be >= 1, found " + steps);
+        }
+        TrainingModules.JvpStrategy strategy = jvpStrategy != null ? TrainingModules.JvpStrategy.parse(jvpStrategy)
+                : jvp != null || denoiser.startsWith("analytic:") ? TrainingModules.JvpStrategy.GRAPH
+                : TrainingModules.JvpStrategy.FINITE_DIFFERENCE;
+        List<Module> modules = new ArrayList<>(TrainingModules.standard(denoiser, strategy, jvp, sigmaMax,
+                sigmaMin));
+        Injector injector = TrainingModules.injector(modules);
+        DenoiserSource source = TrainingModules.get(injector, DenoiserSource.class);
+        try (source) {
+            ArtProblem problem = TrainingModules.get(injector, ArtProblem.class);
+            String model = String.valueOf(problem.provenance().getOrDefault("model", "model"))
+                    .replaceAll("^analytic:", "").replaceAll("[^A-Za-z0-9._-]", "-");
+            String schedName = name != null ? name : m.id() + "-" + model + "-" + sol.id() + "-" + steps;
+            double[] sigmas;
+            Map<String, Object> training;
+            Map<String, Object> extraJson = new LinkedHashMap<>();
+            if (m == Method.CLOSED_FORM) {
+                long t0 = System.nanoTime();
+                ReferenceRollouts r = ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed));
+                sigmas = ArtClosedForm.sigmas(r, steps);
+                training = new LinkedHashMap<>(problem.provenance());
+                training.put("seed", seed);
+                training.put("rollouts", rollouts);
+                training.put("fine_steps", fineSteps);
+                training.put("q_norm", problem.norm().id());
+                training.put("jvp", problem.model().jvpStrategy());
+                training.put("sigma_max", problem.sigmaMax());
+                training.put("sigma_min", problem.sigmaMin());
+                training.put("initial_state", problem.initial().describe());
+                training.put("denoiser_calls", r.calls());
+                training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
+            } else {
+                int k = trainSteps != null ? trainSteps : steps;
+                ArtRlConfig config = ArtRlConfig.paper(seed).withTrainSteps(k).withIterations(iterations)
+                        .withBatch(batch).withDistill(distill).withCheckpointEvery(checkpointEvery);
+                Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
+                Path met = metrics != null ? metrics : sibling(out, ".metrics.jsonl");
+                PrintWriter err = spec.commandLine().getErr();
+                if (resume && !Files.exists(ck)) {
+                    err.println("art: note: no checkpoint at " + ck + ", starting a fresh run");
+                } else if (resume) {
+                    Checkpoint.read(ck);
+                } else if (!resume && Files.exists(met)) {
+                    Files.delete(met);
+                }
+                ArtRlTrainer trainer = TrainingModules.get(injector, ArtRlTrainer.class);
+                ArtRlResult result;
+                try (ProgressBar bar = CliSupport.progressBar(spec, "ART-RL", iterations)) {
+                    TrainingListener listener = new TrainingListener() {
+                        @Override
+                        public void onIteration(IterationStats s) {
+                            bar.stepTo(s.iteration());
+                            bar.setExtraMessage(String.format(Locale.ROOT, " gamma %.4f budget %+.3f", s.gamma(),
+                                    s.budgetError()));
+                        }
+                    };
+                    result = trainer.train(config, new TrainingRun(ck, resume, met, false, listener));
+                }
+                sigmas = k == steps ? result.sigmas() : Resampling.timeMap(result.sigmas(), steps);
+                training = new LinkedHashMap<>(result.training());
+                training.put("train_steps", k);
+                training.put("resample", k == steps ? "none" : "time-map");
+                training.put("trained_sigmas", result.sigmas());
+                training.put("checkpoint", ck.toString());
+                training.put("metrics", met.toString());
+                extraJson.put("final_gamma", result.finalGamma());
+                extraJson.put("iterations", result.iterations());
+                extraJson.put("resumed_from", result.resumedFrom());
+            }
+            training.put("solver", sol.id());
+            Schedule schedule = new Schedule(schedName, sigmas, m.id());
+            String fileMethod = m == Method.ART_RL ? "art-rl" : "art-closed-form";
+            ScheduleFile file = new ScheduleFile(schedName, sigmas, sol, problem.sigmaMin(), problem.sigmaMax(),
+                    fileMethod, training, Map.of());
+            file.write(out);
+            PrintWriter o = spec.commandLine().getOut();
+            if (json) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("out", out.toString());
+                j.put("name", schedName);
+                j.put("method", fileMethod);
+                j.put("solver", sol.id());
+                j.put("steps", steps);
+                j.put("sigmas", sigmas);
+                j.putAll(extraJson);
+                j.put("wall_seconds", training.get("wall_seconds"));
+                CliSupport.printJson(o, j);
+            } else {
+                o.printf(Locale.ROOT, "wrote %s (%s, %s, N = %d): %s%n", out, fileMethod, sol.id(), steps,
+                        format(schedule.sigmas()));
+                o.flush();
+            }
+            return CliSupport.OK;
+        }
+    }
+
+    private static Path sibling(Path file, String suffix) {
+        return file.resolveSibling(file.getFileName().toString().replaceAll("\\.json$", "") + suffix);
+    }
+
+    private static String format(double[] s) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < s.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", s[i]));
+        }
+        return b.append(']').toString();
+    }
+}
