@@ -1,4 +1,5 @@
 /** ONNX Runtime denoisers and JVP graphs for art-scheduler, with execution-provider choice and an FD JVP. */
+@SuppressWarnings("requires-automatic")
 module dev.artsched.onnx {
     requires transitive dev.artsched.api;
     requires com.microsoft.onnxruntime;

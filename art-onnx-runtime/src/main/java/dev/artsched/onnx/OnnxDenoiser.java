@@ -110,6 +110,7 @@ public final class OnnxDenoiser implements Denoiser, AutoCloseable {
     }
 
     /** The shared, thread-safe session (for benchmarks comparing against raw ONNX Runtime calls). */
+    @SuppressWarnings("exports")
     public OrtSession session() {
         return model.session();
     }
