@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * A {@link FeatureExtractor} over an ONNX graph with one float32 input [B, ...] (the samples, in the
  * denoiser's data range; any preprocessing lives in the graph) and a float32 output [B, F, ...] whose
- * non-batch elements are the features. By default the first input and first output are used. Runs on the CPU
+ * non-batch elements are the features. By default the input named {@code x} and the output named
+ * {@code features} are used, else the first input and the first output. Runs on the CPU
  * with one intra-op thread. Not thread-safe; closes its session (never the shared {@link OrtEnvironment}),
  * idempotently.
  */
@@ -42,8 +43,8 @@ public final class OnnxFeatureExtractor implements FeatureExtractor {
         try {
             Map<String, NodeInfo> inputs = session.getInputInfo();
             Map<String, NodeInfo> outputs = session.getOutputInfo();
-            this.inputName = pick(inputs, input, "input");
-            this.outputName = pick(outputs, output, "output");
+            this.inputName = pick(inputs, input, "input", "x");
+            this.outputName = pick(outputs, output, "output", "features");
             long[] in = tensorShape(inputs.get(inputName), "input " + inputName);
             if (in.length < 2) {
                 throw new ArtException("feature model " + source + ": expected input '" + inputName
@@ -71,12 +72,12 @@ public final class OnnxFeatureExtractor implements FeatureExtractor {
         }
     }
 
-    /** Opens {@code file} using its first input and first output. */
+    /** Opens {@code file} with the default input ({@code x} or the first) and output ({@code features} or the first). */
     public static OnnxFeatureExtractor load(Path file) {
         return load(file, null, null);
     }
 
-    /** Opens {@code file}; null names select the first input / output. */
+    /** Opens {@code file}; null names select the defaults. */
     public static OnnxFeatureExtractor load(Path file, String inputName, String outputName) {
         if (!Files.isRegularFile(file)) {
             throw new ArtException("feature model " + file + " does not exist (expected an ONNX file)");
@@ -92,7 +93,10 @@ public final class OnnxFeatureExtractor implements FeatureExtractor {
         }
     }
 
-    private static String pick(Map<String, NodeInfo> nodes, String wanted, String what) {
+    private static String pick(Map<String, NodeInfo> nodes, String wanted, String what, String preferred) {
+        if (wanted == null && nodes.containsKey(preferred)) {
+            return preferred;
+        }
         if (wanted != null) {
             if (!nodes.containsKey(wanted)) {
                 throw new ArtException("feature model has no " + what + " named '" + wanted + "': found "

@@ -5,6 +5,7 @@ import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.scheduler.TimestepSchedulers;
 import dev.artsched.training.eval.FeatureStatsFile;
+import dev.artsched.training.eval.TinyOnnx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,6 +139,20 @@ class EvalCommandTest {
         assertThat(values(second.json())).isEqualTo(values(first.json()));
         Map<String, Double> v = values(first.json());
         assertThat(v.get("edm@12")).isLessThan(v.get("edm@4"));
+    }
+
+    @Test
+    void fidWithAnOnnxFeatureModel() throws IOException {
+        Path model = dir.resolve("features.onnx");
+        Files.write(model, TinyOnnx.matMulModel(new float[][] {{1, 0, 2}, {0, 1, -1}}));
+        CliRun r = eval("--denoiser", "analytic:mixture2d", "--schedule", "edm", "--schedule", "uniform",
+                "--steps", "4,12", "--metric", "fid", "--features", model.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.json().get("features").asText()).isEqualTo(model.toString());
+        Map<String, Double> v = values(r.json());
+        assertThat(v).hasSize(4);
+        assertThat(v.get("edm@12")).isLessThan(v.get("edm@4"));
+        assertThat(v.values()).allSatisfy(x -> assertThat(x).isFinite().isNotNegative());
     }
 
     @Test
