@@ -137,6 +137,20 @@ class JvpTest {
     }
 
     @Test
+    void closingTheOwningWrappersClosesTheirSessions() {
+        CloseableJvpDenoiser fd = OnnxModels.openJvp(TestModels.GAUSS, null, OnnxOptions.defaults());
+        OnnxJvpDenoiser graph = OnnxJvpDenoiser.load(TestModels.GAUSS, TestModels.GAUSS_JVP);
+        fd.close();
+        graph.close();
+        graph.close();
+        float[] out = new float[1];
+        assertThatThrownBy(() -> fd.denoise(new float[] {1f}, new float[] {1f}, 1, out))
+                .isInstanceOf(ArtException.class).hasMessageContaining("is closed");
+        assertThatThrownBy(() -> graph.jvp(new float[] {1f}, new float[] {1f}, new float[] {1f}, new float[] {1f}, 1,
+                out, new float[1])).isInstanceOf(ArtException.class).hasMessageContaining("denoiser_jvp.onnx is closed");
+    }
+
+    @Test
     void zeroTangentGivesZeroAndEtaIsValidated() {
         FiniteDifferenceJvp fd = FiniteDifferenceJvp.of(GaussianDenoiser.paper1d());
         float[] den = new float[2];
