@@ -19,7 +19,9 @@ import java.util.concurrent.Callable;
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {
             ScheduleCommand.class,
+            TrainCommand.class,
             EvalCommand.class,
+            Paper1dCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class ArtCli implements Callable<Integer> {

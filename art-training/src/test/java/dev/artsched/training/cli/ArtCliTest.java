@@ -11,7 +11,8 @@ class ArtCliTest {
     void helpListsTheSubcommands() {
         CliRun r = CliRun.run("--help");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("Usage: art").contains("schedule").contains("eval").contains("--verbose");
+        assertThat(r.out()).contains("Usage: art").contains("schedule").contains("eval").contains("train")
+                .contains("paper-1d").contains("--verbose");
         assertThat(r.err()).isEmpty();
     }
 
@@ -26,7 +27,7 @@ class ArtCliTest {
     void missingCommandIsAUsageErrorWithOneLineAndAHint() {
         CliRun r = CliRun.run();
         assertThat(r.exitCode()).isEqualTo(CliSupport.USAGE);
-        assertThat(r.errLines()).containsExactly("art: error: missing command: expected one of schedule, eval, help",
+        assertThat(r.errLines()).containsExactly("art: error: missing command: expected one of schedule, train, eval, paper-1d, help",
                 "Try 'art --help' for more information.");
         assertThat(r.out()).isEmpty();
     }
