@@ -60,6 +60,12 @@ public final class EvalRunner {
         if (steps == null || steps.length == 0) {
             throw new ArtException("expected at least one step count, found none");
         }
+        Set<Integer> seen = new HashSet<>();
+        for (int n : steps) {
+            if (!seen.add(n)) {
+                throw new ArtException("step count " + n + " is listed twice; expected distinct step counts");
+            }
+        }
         Map<String, List<Schedule>> out = new LinkedHashMap<>();
         for (Candidate c : candidates) {
             if (out.containsKey(c.label())) {

@@ -105,6 +105,8 @@ class EvalRunnerTest {
                 .isInstanceOf(ArtException.class).hasMessageContaining("steps must be >= 1, found 0");
         assertThatThrownBy(() -> EvalRunner.grids(List.of(candidates().get(0), candidates().get(0)), new int[] {2}))
                 .isInstanceOf(ArtException.class).hasMessageContaining("listed twice");
+        assertThatThrownBy(() -> EvalRunner.grids(candidates(), new int[] {5, 2, 5}))
+                .isInstanceOf(ArtException.class).hasMessageContaining("step count 5 is listed twice");
         assertThatThrownBy(() -> EvalRunner.grids(List.of(), new int[] {2}))
                 .isInstanceOf(ArtException.class).hasMessageContaining("at least one schedule");
         EvalReport empty = new EvalReport("fid", Solver.EULER, List.of(), null);
