@@ -83,6 +83,26 @@ class Gaussian1dW2Test {
     }
 
     @Test
+    void monteCarloReproducesThePapersTable1() {
+        // Paper Table 1 (Monte-Carlo W2): Uniform, EDM-T (rho 3), EDM (rho 7); exact values lie just below.
+        double[][] paper = {
+            {.468, .215, .114, .060, .027, .016},
+            {.414, .195, .105, .056, .025, .015},
+            {.664, .319, .177, .094, .041, .023},
+        };
+        double[] rhos = {1, 3, 7};
+        for (int r = 0; r < 3; r++) {
+            for (int i = 0; i < KS.length; i++) {
+                double[] grid = paperGrid(KS[i], rhos[r]);
+                assertThat(Gaussian1dW2.monteCarlo(grid, 100_000, 1)).as("rho %s, K = %d", rhos[r], KS[i])
+                        .isCloseTo(paper[r][i], within(0.004));
+                assertThat(Gaussian1dW2.exact(grid)).as("rho %s, K = %d", rhos[r], KS[i])
+                        .isLessThan(paper[r][i]).isGreaterThan(paper[r][i] - 0.006);
+            }
+        }
+    }
+
+    @Test
     void monteCarloIsSeededAndDependsOnSeed() {
         double[] s = paperGrid(5, 1);
         assertThat(Gaussian1dW2.monteCarlo(s, 1000, 7)).isEqualTo(Gaussian1dW2.monteCarlo(s, 1000, 7))
