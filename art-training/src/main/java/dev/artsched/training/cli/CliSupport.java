@@ -76,7 +76,7 @@ public final class CliSupport {
         }
     }
 
-    /** Prints the one-line message for {@code e} (plus the stack trace if {@code verbose}) and returns the exit code. */
+    /** Prints the one-line message for {@code e} (and the stack trace if {@code verbose}); returns the exit code. */
     public static int report(PrintWriter err, Throwable e, boolean verbose) {
         err.println(PREFIX + message(e));
         if (verbose) {

@@ -77,7 +77,8 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Samples per schedule (default ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Noise seed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+            description = "Noise seed (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "256",

@@ -14,8 +14,8 @@ final class OnnxSupport {
     static DenoiserSource open(String spec) {
         Path file = Path.of(spec);
         if (!Files.isRegularFile(file)) {
-            throw new ArtException("--denoiser: expected analytic:gauss1d, analytic:mixture2d or an existing ONNX file, "
-                    + "found '" + spec + "' (no such file)");
+            throw new ArtException("--denoiser: expected analytic:gauss1d, analytic:mixture2d or an existing ONNX "
+                    + "file, found '" + spec + "' (no such file)");
         }
         OnnxDenoiser d = OnnxDenoiser.load(file);
         return DenoiserSource.of(spec, d, d);

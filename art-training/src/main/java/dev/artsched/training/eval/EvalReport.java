@@ -4,6 +4,7 @@ import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Solver;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +31,7 @@ public record EvalReport(String metric, Solver solver, List<EvalRow> rows, Map<S
             throw new ArtException("an evaluation report needs a metric, a solver and rows, found null");
         }
         rows = List.copyOf(rows);
-        info = info == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(info));
+        info = info == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(info));
     }
 
     /** Schedule labels in first-seen order. */

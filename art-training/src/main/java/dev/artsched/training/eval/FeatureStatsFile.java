@@ -215,8 +215,9 @@ public final class FeatureStatsFile {
         for (int i = 0; i < d; i++) {
             JsonNode row = covNode.get(i);
             if (!row.isArray() || row.size() != d) {
-                throw new ArtException("feature statistics file " + file + ": expected cov[" + i + "] to be an array of "
-                        + d + " numbers, found " + (row.isArray() ? row.size() + " entries" : row.getNodeType()));
+                throw new ArtException("feature statistics file " + file + ": expected cov[" + i
+                        + "] to be an array of " + d + " numbers, found "
+                        + (row.isArray() ? row.size() + " entries" : row.getNodeType()));
             }
             cov[i] = new double[d];
             for (int j = 0; j < d; j++) {

@@ -12,8 +12,10 @@ import dev.artsched.scheduler.ArtException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A {@link FeatureExtractor} over an ONNX graph with one float32 input [B, ...] (the samples, in the
@@ -50,12 +52,12 @@ public final class OnnxFeatureExtractor implements FeatureExtractor {
                 throw new ArtException("feature model " + source + ": expected input '" + inputName
                         + "' of rank >= 2 [B, ...], found rank " + in.length);
             }
-            this.sampleShape = java.util.Arrays.copyOfRange(in, 1, in.length);
+            this.sampleShape = Arrays.copyOfRange(in, 1, in.length);
             long size = 1;
             for (long d : sampleShape) {
                 if (d <= 0) {
                     throw new ArtException("feature model " + source + ": expected fixed non-batch input dimensions, "
-                            + "found " + java.util.Arrays.toString(in));
+                            + "found " + Arrays.toString(in));
                 }
                 size *= d;
             }
@@ -72,7 +74,7 @@ public final class OnnxFeatureExtractor implements FeatureExtractor {
         }
     }
 
-    /** Opens {@code file} with the default input ({@code x} or the first) and output ({@code features} or the first). */
+    /** Opens {@code file} with the default input ({@code x} or first) and output ({@code features} or first). */
     public static OnnxFeatureExtractor load(Path file) {
         return load(file, null, null);
     }
@@ -153,7 +155,7 @@ public final class OnnxFeatureExtractor implements FeatureExtractor {
         shape[0] = batch;
         System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
         try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(samples), shape);
-             OrtSession.Result result = session.run(Map.of(inputName, in), java.util.Set.of(outputName))) {
+             OrtSession.Result result = session.run(Map.of(inputName, in), Set.of(outputName))) {
             OnnxValue v = result.get(outputName).orElseThrow(
                     () -> new ArtException("feature model " + source + " returned no output " + outputName));
             if (!(v instanceof OnnxTensor t)) {
