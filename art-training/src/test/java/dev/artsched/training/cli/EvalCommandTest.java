@@ -156,6 +156,21 @@ class EvalCommandTest {
     }
 
     @Test
+    void baselineSpecsTakeTheModelRangeUnlessTheySayOtherwise() {
+        try (DenoiserSource m = DenoiserSource.open("analytic:mixture2d")) {
+            assertThat(EvalCommand.withModelRange("edm", m.denoiser()))
+                    .isEqualTo("edm:sigma_max=10.0,sigma_min=0.002");
+            assertThat(EvalCommand.withModelRange("edm:rho=3,sigma_max=5", m.denoiser()))
+                    .isEqualTo("edm:rho=3,sigma_max=5,sigma_min=0.002");
+            assertThat(EvalCommand.withModelRange("uniform:sigma_min=0,sigma_max=2", m.denoiser()))
+                    .isEqualTo("uniform:sigma_min=0,sigma_max=2");
+            assertThat(EvalCommand.withModelRange("art:path=grid.json", m.denoiser())).isEqualTo("art:path=grid.json");
+        }
+        dev.artsched.sampling.Denoiser bare = dev.artsched.sampling.analytic.GaussianDenoiser.paper1d();
+        assertThat(EvalCommand.withModelRange("exponential", bare)).isEqualTo("exponential");
+    }
+
+    @Test
     void badOptionsAreOneLineErrors() throws IOException {
         assertOneLineError(eval("--denoiser", "analytic:mixture2d", "--schedule", "nope", "--steps", "5"),
                 "art: error: unknown scheduler 'nope'");
