@@ -11,7 +11,7 @@ identically zero) ReLU Dropout(0.3) Linear(F->10) = logits.
 Data and split: pixels in [-1, 1]; a seeded permutation (seed below) of the 10,000 digits, first 8,000
 for training, last 2,000 for the test accuracy. Training: Adam lr 1e-3 (cosine to 0), batch 128,
 12 epochs, random shifts of up to 2 pixels (zero = background padding), seed 7, one CPU thread.
-Runtime: about 4 minutes on one core.
+Runtime: about 10 minutes on one shared CPU core (604 s when made, next to other jobs).
 
 Outputs (this folder): ``features.onnx`` (input ``x`` float32 [B,1,28,28] in [-1,1]; outputs
 ``features`` float32 [B,F] and ``logits`` float32 [B,10]; opset 13; metadata ``art.feature_dim``,
