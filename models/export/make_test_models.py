@@ -114,6 +114,19 @@ def fixed_batch():
     _save(g, "fixed_batch.onnx", {"art.sigma_min": "0.002", "art.sigma_max": "3.0", "art.sigma_data": "1.0"})
 
 
+def unknown_op():
+    """A well-formed protobuf whose node uses an operator no runtime knows (custom domain art.test)."""
+    g = helper.make_graph(
+        [helper.make_node("Nope", ["x", "sigma"], ["denoised"], domain="art.test")], "unknown_op",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", 1]),
+         helper.make_tensor_value_info("sigma", TensorProto.FLOAT, ["B"])],
+        [helper.make_tensor_value_info("denoised", TensorProto.FLOAT, ["B", 1])])
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid("art.test", 1)],
+                              producer_name="art-scheduler models/export/make_test_models.py")
+    model.ir_version = 8
+    onnx.save(model, os.path.join(OUT, "unknown_op.onnx"))
+
+
 def tiny_unet():
     """EDM-preconditioned TinyUNet (1x8x8, random weights, seed 7) + fp64 reference D and JVP for 3 samples."""
     torch.manual_seed(7)
@@ -146,6 +159,7 @@ def main():
     wrong_output_shape()
     nan_at_sigma()
     fixed_batch()
+    unknown_op()
     tiny_unet()
     print(f"wrote test models to {os.path.normpath(OUT)}")
 

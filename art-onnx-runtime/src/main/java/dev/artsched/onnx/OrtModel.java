@@ -170,9 +170,11 @@ final class OrtModel implements AutoCloseable {
             return new OrtModel(label, so, session, active, fallback, inputs, outputs);
         } catch (OrtException e) {
             closeQuietly(session, so);
+            String found = e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_PROTOBUF
+                    ? "a truncated or corrupt file" : "a graph ONNX Runtime cannot load";
             throw new ArtException("could not load ONNX model " + label + " (" + bytes + " bytes): expected a valid "
-                    + "ONNX model, found a truncated or corrupt file (ORT error " + e.getCode() + ": "
-                    + firstLine(e.getMessage()) + ")", e);
+                    + "ONNX model, found " + found + " (ORT error " + e.getCode() + ": " + firstLine(e.getMessage())
+                    + ")", e);
         } catch (RuntimeException e) {
             closeQuietly(session, so);
             throw e;

@@ -45,6 +45,16 @@ class LoadErrorsTest {
     }
 
     @Test
+    void wellFormedGraphWithAnUnknownOperatorIsNotCalledCorrupt() {
+        Path file = TestModels.RESOURCES.resolve("unknown_op.onnx");
+        assertThatThrownBy(() -> OnnxDenoiser.load(file))
+                .isInstanceOf(ArtException.class)
+                .hasMessageStartingWith("could not load ONNX model " + file)
+                .hasMessageContaining("found a graph ONNX Runtime cannot load (ORT error ")
+                .hasMessageNotContaining("corrupt");
+    }
+
+    @Test
     void emptyFileAndDirectoryGetTheirOwnMessages(@TempDir Path dir) throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.onnx"));
         assertThatThrownBy(() -> OnnxDenoiser.load(empty))
