@@ -88,6 +88,18 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 fineSteps, actorOutScale, actorOutBias, n, seed);
     }
 
+    /** A copy with another exploration level lambda. */
+    public ArtRlConfig withLambda(double l) {
+        return new ArtRlConfig(trainSteps, iterations, batch, l, eps, gammaStep, distill, gammaRollouts, fineSteps,
+                actorOutScale, actorOutBias, checkpointEvery, seed);
+    }
+
+    /** A copy with another multiplier step a_gamma. */
+    public ArtRlConfig withGammaStep(double a) {
+        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, a, distill, gammaRollouts, fineSteps,
+                actorOutScale, actorOutBias, checkpointEvery, seed);
+    }
+
     /** A copy with another seed. */
     public ArtRlConfig withSeed(long s) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,

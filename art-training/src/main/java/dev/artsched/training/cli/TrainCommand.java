@@ -131,6 +131,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Trajectories from the end of training distilled into the grid (default ${DEFAULT-VALUE}).")
     int distill;
 
+    @Option(names = "--lambda", defaultValue = "0.1", paramLabel = "L",
+            description = "ART-RL exploration level lambda (default ${DEFAULT-VALUE}, the paper's).")
+    double lambda;
+
+    @Option(names = "--gamma-step", defaultValue = "1e-4", paramLabel = "A",
+            description = "ART-RL step of the budget multiplier gamma (default ${DEFAULT-VALUE}, the paper's).")
+    double gammaStep;
+
     @Option(names = "--sigma-max", paramLabel = "T", description = "T = sigma_max (default: model metadata, else 80).")
     Double sigmaMax;
 
@@ -207,7 +215,8 @@ public final class TrainCommand implements Callable<Integer> {
             } else {
                 int k = trainSteps != null ? trainSteps : steps;
                 ArtRlConfig config = ArtRlConfig.paper(seed).withTrainSteps(k).withIterations(iterations)
-                        .withBatch(batch).withDistill(distill).withCheckpointEvery(checkpointEvery);
+                        .withBatch(batch).withDistill(distill).withCheckpointEvery(checkpointEvery).withLambda(lambda)
+                        .withGammaStep(gammaStep);
                 Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
                 Path met = metrics != null ? metrics : sibling(out, ".metrics.jsonl");
                 PrintWriter err = spec.commandLine().getErr();
