@@ -130,6 +130,9 @@ public final class ArtRlTrainer {
             Buffers buf = new Buffers(b, k, d, nf);
             int distillFrom = config.iterations() - config.distillIterations();
             ProgressBar bar = run.progress() ? progressBar(config.iterations(), iteration) : null;
+            if (run.metrics() != null && resumedFrom > 0) {
+                MetricsWriter.truncateAfter(run.metrics(), resumedFrom);
+            }
             MetricsWriter metrics = run.metrics() == null ? null : new MetricsWriter(run.metrics());
             try {
                 while (iteration < config.iterations()) {

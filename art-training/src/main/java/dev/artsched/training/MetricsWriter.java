@@ -31,6 +31,35 @@ public final class MetricsWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Prepares the metrics file of a resumed run: keeps only complete lines of iterations up to
+     * {@code iteration} (the checkpoint), dropping lines written after it and any line cut by a kill.
+     */
+    public static void truncateAfter(Path path, int iteration) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try {
+            java.util.List<String> keep = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+                try {
+                    com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(line);
+                    if (n != null && n.has("iteration") && n.get("iteration").asInt() <= iteration) {
+                        keep.add(line);
+                    }
+                } catch (IOException e) {
+                    break;
+                }
+            }
+            Path tmp = Files.createTempFile(path.toAbsolutePath().getParent(), path.getFileName().toString(), ".tmp");
+            Files.write(tmp, keep, StandardCharsets.UTF_8);
+            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ArtException("cannot rewrite metrics file " + path + " for resuming: " + e.getMessage());
+        }
+    }
+
     /** Writes one line. */
     public void write(IterationStats s) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -88,7 +88,11 @@ class ArtRlTrainerTest {
         assertThat(resumed.iterations()).isEqualTo(30);
         assertThat(resumed.sigmas()).containsExactly(straight);
         assertThat(Checkpoint.read(ck).iteration()).isEqualTo(30);
-        assertThat(lines(metrics)).hasSizeGreaterThanOrEqualTo(30).allMatch(l -> l.startsWith("{\"iteration\":"));
+        List<String> lines = lines(metrics);
+        assertThat(lines).hasSize(30).allMatch(l -> l.startsWith("{\"iteration\":"));
+        for (int i = 0; i < 30; i++) {
+            assertThat(lines.get(i)).startsWith("{\"iteration\":" + (i + 1) + ",");
+        }
     }
 
     @Test
