@@ -30,7 +30,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -95,6 +94,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "graph (exported or analytic JVP) or fd (finite differences). Default: graph when --jvp "
                     + "is given or the model is analytic, else fd.")
     String jvpStrategy;
+
+    @Option(names = "--features", defaultValue = "auto", paramLabel = "F",
+            description = "ART-RL feature map: auto (t-x-psi in 1-D, else summary6), t-x-psi or summary6.")
+    String features;
 
     @Option(names = "--steps", required = true, paramLabel = "N", description = "Steps N of the output grid.")
     int steps;
@@ -185,8 +188,8 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingModules.JvpStrategy strategy = jvpStrategy != null ? TrainingModules.JvpStrategy.parse(jvpStrategy)
                 : jvp != null || denoiser.startsWith("analytic:") ? TrainingModules.JvpStrategy.GRAPH
                 : TrainingModules.JvpStrategy.FINITE_DIFFERENCE;
-        List<Module> modules = new ArrayList<>(TrainingModules.standard(denoiser, strategy, jvp, sigmaMax,
-                sigmaMin));
+        List<Module> modules = List.of(com.google.inject.util.Modules.override(TrainingModules.standard(denoiser,
+                strategy, jvp, sigmaMax, sigmaMin)).with(TrainingModules.features(features)));
         Injector injector = TrainingModules.injector(modules);
         DenoiserSource source = TrainingModules.get(injector, DenoiserSource.class);
         try (source) {

@@ -28,6 +28,7 @@ public final class DjlRuntime {
                     setIfAbsent("ai.djl.pytorch.num_threads", "1");
                     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
                     setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
+                    setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
                     try {
                         e = Engine.getEngine(ENGINE);
                     } catch (RuntimeException | LinkageError ex) {
