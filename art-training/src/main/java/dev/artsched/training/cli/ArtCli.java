@@ -22,6 +22,9 @@ import java.util.concurrent.Callable;
             TrainCommand.class,
             EvalCommand.class,
             Paper1dCommand.class,
+            dev.artsched.training.demo.DemoCommand.class,
+            dev.artsched.training.demo.SampleCommand.class,
+            dev.artsched.training.demo.ImportCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class ArtCli implements Callable<Integer> {
