@@ -156,6 +156,24 @@ class EvalCommandTest {
     }
 
     @Test
+    void fidOnTheShippedMnistModelWithItsFeatureNetworkAndDataStatistics() {
+        Path mnist = Path.of("..", "models", "mnist-edm");
+        assertThat(mnist.resolve("denoiser.onnx")).exists();
+        CliRun r = CliRun.run("eval", "--denoiser", mnist.resolve("denoiser.onnx").toString(), "--schedule", "edm",
+                "--steps", "2,3", "--metric", "fid", "--features", mnist.resolve("features.onnx").toString(),
+                "--ref-stats", mnist.resolve("features_ref.json").toString(), "--samples", "8", "--quiet", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode j = r.json();
+        assertThat(j.get("rows")).hasSize(2);
+        assertThat(j.get("schedulers").get("edm").asText()).contains("sigma_max=80.0");
+        j.get("rows").forEach(row -> assertThat(row.get("value").asDouble()).isPositive().isFinite());
+        CliRun rmse = CliRun.run("eval", "--denoiser", mnist.resolve("denoiser.onnx").toString(), "--schedule",
+                "edm", "--steps", "2", "--samples", "4", "--reference-steps", "6", "--quiet", "--json");
+        assertThat(rmse.exitCode()).as(rmse.err()).isZero();
+        assertThat(rmse.json().get("rows").get(0).get("value").asDouble()).isPositive().isFinite();
+    }
+
+    @Test
     void baselineSpecsTakeTheModelRangeUnlessTheySayOtherwise() {
         try (DenoiserSource m = DenoiserSource.open("analytic:mixture2d")) {
             assertThat(EvalCommand.withModelRange("edm", m.denoiser()))
