@@ -40,11 +40,14 @@ import java.util.concurrent.Callable;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate schedules on a denoiser (ref-rmse or FID) at several step counts.",
         footer = {"", "Examples:",
-            "  art eval --denoiser analytic:mixture2d --schedule edm --schedule uniform --steps 5,10,18",
-            "  art eval --denoiser models/mixture2d/denoiser.onnx --schedule edm --schedule art:path=grid.json "
-                    + "--steps 5,10,18 --solver euler --json --plots out/",
-            "  art eval --denoiser model.onnx --schedule edm --metric fid --features features.onnx "
-                    + "--ref-stats data.fidstats --samples 5000"})
+            "  art eval --denoiser analytic:mixture2d --schedule edm --schedule uniform \\",
+            "      --steps 5,10,18",
+            "  art eval --denoiser models/mixture2d/denoiser.onnx --schedule edm \\",
+            "      --schedule art:path=grid.json --steps 5,10,18 --solver euler \\",
+            "      --json --plots out/",
+            "  art eval --denoiser models/mnist-edm/denoiser.onnx --schedule edm \\",
+            "      --metric fid --features models/mnist-edm/features.onnx \\",
+            "      --ref-stats models/mnist-edm/features_ref.json --samples 1000"})
 public final class EvalCommand implements Callable<Integer> {
     /** Built-in formula schedulers that take sigma_min / sigma_max options filled from the model's metadata. */
     static final Set<String> RANGED = Set.of("uniform", "edm", "exponential");
@@ -61,8 +64,8 @@ public final class EvalCommand implements Callable<Integer> {
                     + "uniform/edm/exponential take sigma_min/sigma_max from the model when the spec does not say.")
     List<String> schedules;
 
-    @Option(names = "--steps", split = ",", paramLabel = "N[,N...]", defaultValue = "2,5,10",
-            description = "Step counts (default ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", split = ",", paramLabel = "N", defaultValue = "2,5,10",
+            description = "Comma-separated step counts (default ${DEFAULT-VALUE}).")
     int[] steps;
 
     @Option(names = "--solver", paramLabel = "SOLVER", defaultValue = "heun",
@@ -97,7 +100,7 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Smallest positive sigma of the reference grid (default: the model's sigma_min, else 0.002).")
     Double referenceSigmaMin;
 
-    @Option(names = "--features", paramLabel = "F.onnx",
+    @Option(names = "--features", paramLabel = "FILE",
             description = "FID feature extractor: an ONNX file, or 'identity' for the samples themselves.")
     String features;
 
