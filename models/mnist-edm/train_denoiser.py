@@ -16,9 +16,10 @@ Hyperparameters: Adam (beta 0.9/0.999, eps 1e-8), batch 64, lr 1e-3 with 200-ste
 a cosine decay to 10% over the time budget, gradient-norm clip 1.0, EMA of the weights with decay
 min(0.999, (1+n)/(10+n)), seed 20251122 (data order, noise, init), torch.set_num_threads(1).
 
-Runtime: stops at ``--minutes`` (default 45) of wall time and saves; about 1.6 steps/s on one
-shared CPU core of the build machine (~4,000 steps in 45 minutes). Because the stop is time-based, the exact number of
-steps (and so the weights) depends on machine speed; everything else is seeded.
+Runtime: stops at ``--minutes`` (default 45) of wall time and saves; about 1-1.6 steps/s on one
+shared CPU core (the shipped run: 2,482 steps in 45 minutes). Because the stop is time-based, the
+exact number of steps (and so the weights) depends on machine speed; everything else is seeded.
+``--max-steps N`` gives a machine-independent run (stop and lr decay by step count instead of time).
 
 Outputs (in this folder unless --out is given): ``checkpoint.pt`` (model, EMA, optimiser, step;
 resumable with --resume; not committed), ``denoiser_ema.pt`` (the EMA state_dict of ``EDMDenoiser``,
@@ -79,7 +80,8 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--channels", type=int, nargs=3, default=list(unet.DEFAULT_CHANNELS))
-    ap.add_argument("--max-steps", type=int, default=0, help="optional step cap (0 = time budget only)")
+    ap.add_argument("--max-steps", type=int, default=0,
+                    help="optional step cap; when set, the lr decay follows steps instead of time (0 = time only)")
     ap.add_argument("--out", default=HERE, help="output folder (default: this folder)")
     ap.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
     args = ap.parse_args()
@@ -129,7 +131,7 @@ def main():
         elapsed = elapsed_before + time.time() - start
         if elapsed >= budget or (args.max_steps and step >= args.max_steps):
             break
-        frac = min(1.0, elapsed / budget)
+        frac = min(1.0, step / args.max_steps) if args.max_steps else min(1.0, elapsed / budget)
         lr = args.lr * min(1.0, (step + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
         for g in opt.param_groups:
             g["lr"] = lr
