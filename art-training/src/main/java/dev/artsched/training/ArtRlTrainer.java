@@ -77,7 +77,6 @@ public final class ArtRlTrainer {
         int nf = features.size();
         double t = problem.sigmaMax();
         double dt = t / k;
-        double lambda = config.lambda();
         String fingerprint = fingerprint(config);
         long startNanos = System.nanoTime();
         long calls0 = problem.model().calls();
