@@ -12,7 +12,7 @@ import java.util.Locale;
  * (milliseconds), so it cancels in each ratio, unlike JMH's sequential runs.
  *
  * <p>Run from the repository root: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.artsched.benchmarks.PairedSamplingComparison [pairs]}.
+ * dev.artsched.benchmarks.PairedSamplingComparison [pairs [model]]}.
  */
 public final class PairedSamplingComparison {
     private PairedSamplingComparison() {
@@ -21,7 +21,8 @@ public final class PairedSamplingComparison {
     public static void main(String[] args) throws Exception {
         int pairsArg = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         System.out.println("model      solver  batch  pairs  sampler_us  raw_us  median(sampler/raw)  IQR");
-        for (String model : new String[] {"mixture2d", "tinyunet"}) {
+        String[] models = args.length > 1 ? new String[] {args[1]} : new String[] {"mixture2d", "tinyunet"};
+        for (String model : models) {
             for (Solver solver : Solver.values()) {
                 SamplingLoopBenchmark b = new SamplingLoopBenchmark();
                 b.model = model;
