@@ -520,6 +520,7 @@ final class OrtModel implements AutoCloseable {
             s.close();
         }
         allSlots.clear();
+        slots.remove();
         try {
             session.close();
         } catch (OrtException e) {
@@ -607,12 +608,22 @@ final class OrtModel implements AutoCloseable {
             outBuf[o].get(0, dst, start * per, m * per);
         }
 
+        /**
+         * Closes the tensors and drops the direct buffers: a thread that used this model may keep its stale
+         * ThreadLocal entry (and so this slot) alive long after close, and the buffers' native memory is only
+         * freed once they are unreachable.
+         */
         void close() {
             for (OnnxTensor t : tensors) {
                 if (t != null) {
                     t.close();
                 }
             }
+            java.util.Arrays.fill(tensors, null);
+            java.util.Arrays.fill(inBuf, null);
+            java.util.Arrays.fill(outBuf, null);
+            inputMap.clear();
+            outputMap.clear();
         }
     }
 }
