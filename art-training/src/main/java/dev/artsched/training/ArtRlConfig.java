@@ -24,10 +24,13 @@ import java.util.Map;
  * @param actorOutBias    the actor's output bias at start (theta ~ 1)
  * @param checkpointEvery iterations between checkpoints
  * @param seed            seed of every random draw
+ * @param positiveMean    actor mean m = softplus(NN_a) instead of the paper's linear head NN_a (opt-in
+ *                        [decision] for models whose |Q| spans decades; the bias then starts at log(e - 1) so
+ *                        theta ~ 1 still)
  */
 public record ArtRlConfig(int trainSteps, int iterations, int batch, double lambda, double eps, double gammaStep,
                           int distill, int gammaRollouts, int fineSteps, double actorOutScale, double actorOutBias,
-                          int checkpointEvery, long seed) {
+                          int checkpointEvery, long seed, boolean positiveMean) {
 
     /** Validates. */
     public ArtRlConfig {
@@ -55,55 +58,61 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
 
     /** The verified paper defaults with the given seed. */
     public static ArtRlConfig paper(long seed) {
-        return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed);
+        return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed, false);
     }
 
     /** A copy with another K. */
     public ArtRlConfig withTrainSteps(int k) {
         return new ArtRlConfig(k, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed);
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
     }
 
     /** A copy with another iteration count. */
     public ArtRlConfig withIterations(int n) {
         return new ArtRlConfig(trainSteps, n, batch, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed);
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
     }
 
     /** A copy with another batch size. */
     public ArtRlConfig withBatch(int b) {
         return new ArtRlConfig(trainSteps, iterations, b, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed);
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
     }
 
     /** A copy with another number of distilled trajectories. */
     public ArtRlConfig withDistill(int m) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, m, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed);
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
     }
 
     /** A copy with another checkpoint interval. */
     public ArtRlConfig withCheckpointEvery(int n) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, n, seed);
+                fineSteps, actorOutScale, actorOutBias, n, seed, positiveMean);
     }
 
     /** A copy with another exploration level lambda. */
     public ArtRlConfig withLambda(double l) {
         return new ArtRlConfig(trainSteps, iterations, batch, l, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed);
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
     }
 
     /** A copy with another multiplier step a_gamma. */
     public ArtRlConfig withGammaStep(double a) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, a, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed);
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
+    }
+
+    /** A copy with the actor mean head chosen: softplus (true) or the paper's linear output (false). */
+    public ArtRlConfig withPositiveMean(boolean positive) {
+        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, positive);
     }
 
     /** A copy with another seed. */
     public ArtRlConfig withSeed(long s) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, s);
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, s, positiveMean);
     }
 
     /** Iterations at the end of training whose trajectories feed the distillation: ceil(M / B). */
@@ -126,6 +135,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         d.put("actor_output_scale", actorOutScale);
         d.put("actor_output_bias", actorOutBias);
         d.put("checkpoint_every", checkpointEvery);
+        d.put("actor_mean", positiveMean ? "softplus" : "linear");
         return d;
     }
 }

@@ -83,7 +83,8 @@ public final class ArtRlTrainer {
 
         try (Mlp actor = networks.create(nf, new Rng(config.seed() + 1));
              Mlp critic = networks.create(nf, new Rng(config.seed() + 2))) {
-            actor.initOutputLayer(config.actorOutScale(), config.actorOutBias());
+            actor.initOutputLayer(config.actorOutScale(), config.positiveMean()
+                    ? Math.log(Math.expm1(config.actorOutBias())) : config.actorOutBias());
             Optimiser actorOpt = optimisers.create("actor");
             Optimiser criticOpt = optimisers.create("critic");
             Rng rng = new Rng(config.seed());
@@ -222,6 +223,11 @@ public final class ArtRlTrainer {
                 System.arraycopy(buf.row, i * nf, buf.feats, (i * k + step) * nf, nf);
             }
             double[] m = actor.predict(buf.row, b);
+            if (config.positiveMean()) {
+                for (int i = 0; i < b; i++) {
+                    m[i] = m[i] > 30 ? m[i] : Math.log1p(Math.exp(m[i]));
+                }
+            }
             for (int i = 0; i < b; i++) {
                 double mi = m[i];
                 if (!Double.isFinite(mi)) {
@@ -281,7 +287,8 @@ public final class ArtRlTrainer {
             }
             losses.meanTd = tdSum / rows;
             NDArray criticLoss = v.mul(sub.create(delta)).sum().neg().div(b);
-            NDArray m = actor.forward(in, true);
+            NDArray m = config.positiveMean() ? ai.djl.nn.Activation.softPlus(actor.forward(in, true))
+                    : actor.forward(in, true);
             NDArray diff = sub.create(buf.theta).sub(m);
             NDArray actorLoss = diff.mul(diff).mul(sub.create(coef)).sum().div(b);
             gc.backward(criticLoss.add(actorLoss));
@@ -307,9 +314,10 @@ public final class ArtRlTrainer {
 
     private String fingerprint(ArtRlConfig c) {
         return String.format(Locale.ROOT,
-                "K=%d B=%d lambda=%s eps=%s gamma_step=%s M=%d seed=%d T=%s sigma_min=%s dim=%d features=%s "
-                        + "networks=%dx%d model=%s",
+                "K=%d B=%d lambda=%s eps=%s gamma_step=%s M=%d seed=%d mean=%s T=%s sigma_min=%s dim=%d "
+                        + "features=%s networks=%dx%d model=%s",
                 c.trainSteps(), c.batch(), c.lambda(), c.eps(), c.gammaStep(), c.distill(), c.seed(),
+                c.positiveMean() ? "softplus" : "linear",
                 problem.sigmaMax(), problem.sigmaMin(), problem.dim(), features.id(), networks.layers(),
                 networks.width(), problem.provenance().getOrDefault("model", "?"));
     }

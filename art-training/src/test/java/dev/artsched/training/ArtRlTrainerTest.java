@@ -56,6 +56,23 @@ class ArtRlTrainerTest {
     }
 
     @Test
+    void softplusActorHeadStartsAtThetaOneAndGivesAValidGrid() {
+        ArtRlConfig c = small(8).withPositiveMean(true).withIterations(1).withDistill(4);
+        ArtRlResult first = trainer(AnalyticModels.paper1d()).train(c, TrainingRun.quiet());
+        // one iteration: every recorded mean is softplus(log(e - 1) + O(0.01)) ~ 1, so the grid is near uniform
+        double[] uniform = new double[21];
+        for (int k = 0; k <= 20; k++) {
+            uniform[k] = 3.0 * (1 - k / 20.0);
+        }
+        assertThat(first.sigmas()).containsExactly(uniform, org.assertj.core.api.Assertions.within(0.05));
+        ArtRlResult r = trainer(AnalyticModels.paper1d()).train(small(8).withPositiveMean(true), TrainingRun.quiet());
+        Schedule.validate(r.sigmas());
+        assertThat(r.training().get("hyperparameters").toString()).contains("actor_mean=softplus");
+        assertThat(r.sigmas()).isNotEqualTo(trainer(AnalyticModels.paper1d()).train(small(8), TrainingRun.quiet())
+                .sigmas());
+    }
+
+    @Test
     void sameSeedSameGridOtherSeedOtherGrid() {
         ArtProblem p = AnalyticModels.paper1d();
         double[] a = trainer(p).train(small(5), TrainingRun.quiet()).sigmas();

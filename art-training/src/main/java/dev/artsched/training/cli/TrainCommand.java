@@ -138,6 +138,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "ART-RL exploration level lambda (default ${DEFAULT-VALUE}, the paper's).")
     double lambda;
 
+    @Option(names = "--actor-mean", defaultValue = "linear", paramLabel = "H",
+            description = "ART-RL actor mean head: linear (the paper's, default) or softplus (always > 0).")
+    String actorMean;
+
     @Option(names = "--gamma-step", defaultValue = "1e-4", paramLabel = "A",
             description = "ART-RL step of the budget multiplier gamma (default ${DEFAULT-VALUE}, the paper's).")
     double gammaStep;
@@ -219,7 +223,7 @@ public final class TrainCommand implements Callable<Integer> {
                 int k = trainSteps != null ? trainSteps : steps;
                 ArtRlConfig config = ArtRlConfig.paper(seed).withTrainSteps(k).withIterations(iterations)
                         .withBatch(batch).withDistill(distill).withCheckpointEvery(checkpointEvery).withLambda(lambda)
-                        .withGammaStep(gammaStep);
+                        .withGammaStep(gammaStep).withPositiveMean(positiveMean(actorMean));
                 Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
                 Path met = metrics != null ? metrics : sibling(out, ".metrics.jsonl");
                 PrintWriter err = spec.commandLine().getErr();
@@ -278,6 +282,17 @@ public final class TrainCommand implements Callable<Integer> {
                 o.flush();
             }
             return CliSupport.OK;
+        }
+    }
+
+    private static boolean positiveMean(String head) {
+        switch (head.trim().toLowerCase(Locale.ROOT)) {
+            case "linear":
+                return false;
+            case "softplus":
+                return true;
+            default:
+                throw new ArtException("--actor-mean expected linear or softplus, found '" + head + "'");
         }
     }
 
