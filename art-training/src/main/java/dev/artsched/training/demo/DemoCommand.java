@@ -87,7 +87,32 @@ public final class DemoCommand implements Callable<Integer> {
         return CliSupport.run(spec, this::demo);
     }
 
+    private void validate() {
+        if (trainSteps < 1) {
+            throw new ArtException("--train-steps must be >= 1, found " + trainSteps);
+        }
+        for (int n : steps) {
+            if (n < 1) {
+                throw new ArtException("--steps: every step count must be >= 1, found " + n);
+            }
+        }
+        if (iterations < 1) {
+            throw new ArtException("--iterations must be >= 1, found " + iterations);
+        }
+        if (batch < 1) {
+            throw new ArtException("--batch must be >= 1, found " + batch);
+        }
+        if (samples < 2) {
+            throw new ArtException("--samples must be >= 2, found " + samples);
+        }
+        if (!model.matches("[A-Za-z0-9._-]+")) {
+            throw new ArtException("--model must name a bundled model ([A-Za-z0-9._-]+), found '" + model + "'");
+        }
+    }
+
     private int demo() throws IOException {
+        validate();
+        Solver.parse(solver);
         long start = System.nanoTime();
         PrintWriter err = spec.commandLine().getErr();
         Files.createDirectories(out);
