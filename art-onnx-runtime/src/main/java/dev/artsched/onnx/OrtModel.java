@@ -71,7 +71,7 @@ final class OrtModel implements AutoCloseable {
                      ExecutionProvider provider, String fallbackReason, List<Port> inputs, List<Port> outputs)
             throws OrtException {
         this.label = label;
-        this.env = OrtEnvironment.getEnvironment();
+        this.env = OrtEnvironments.shared();
         this.sessionOptions = sessionOptions;
         this.session = session;
         this.provider = provider;
@@ -116,7 +116,7 @@ final class OrtModel implements AutoCloseable {
             throw new ArtException("ONNX model " + path + ": expected an ONNX protobuf, found an empty file (0 bytes)");
         }
         String p = path.toAbsolutePath().toString();
-        return open(path.toString(), bytes, options, inputs, outputs, so -> OrtEnvironment.getEnvironment()
+        return open(path.toString(), bytes, options, inputs, outputs, so -> OrtEnvironments.shared()
                 .createSession(p, so));
     }
 
@@ -126,7 +126,7 @@ final class OrtModel implements AutoCloseable {
             throw new ArtException("ONNX model " + label + ": expected an ONNX protobuf, found "
                     + (model == null ? "null" : "0 bytes"));
         }
-        return open(label, model.length, options, inputs, outputs, so -> OrtEnvironment.getEnvironment()
+        return open(label, model.length, options, inputs, outputs, so -> OrtEnvironments.shared()
                 .createSession(model, so));
     }
 

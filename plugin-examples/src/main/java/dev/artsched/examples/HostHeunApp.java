@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.artsched.onnx.OrtEnvironments;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.TimestepScheduler;
@@ -33,7 +34,7 @@ public final class HostHeunApp {
         long seed = Long.parseLong(ExampleSupport.arg(args, "seed", "0"));
 
         TimestepScheduler scheduler = TimestepSchedulers.fromSystemProperty();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.shared();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(1);
             try (OrtSession session = env.createSession(ExampleSupport.modelBytes(model), opts)) {
@@ -97,7 +98,7 @@ public final class HostHeunApp {
     }
 
     private static float[] denoise(OrtSession session, float[] x, float sigma, long[] shape) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.shared();
         int batch = (int) shape[0];
         float[] sig = new float[batch];
         Arrays.fill(sig, sigma);

@@ -67,7 +67,7 @@ class HostAppsTest {
             float[] host;
             try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
                 opts.setIntraOpNumThreads(1);
-                try (OrtSession session = OrtEnvironment.getEnvironment().createSession(
+                try (OrtSession session = dev.artsched.onnx.OrtEnvironments.shared().createSession(
                         ExampleSupport.modelBytes("mixture2d"), opts)) {
                     host = HostHeunApp.heun(session, grid, x0, batch);
                 }

@@ -38,7 +38,7 @@ public final class OnnxFeatureExtractor implements FeatureExtractor {
 
     private OnnxFeatureExtractor(Path file, String input, String output) throws OrtException {
         this.source = file.toString();
-        this.env = OrtEnvironment.getEnvironment();
+        this.env = dev.artsched.onnx.OrtEnvironments.shared();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(1);
         this.session = env.createSession(file.toString(), options);
