@@ -1,16 +1,12 @@
 package dev.artsched.sampling.adapters;
 
-import java.util.OptionalDouble;
-
 /**
  * An epsilon-prediction discrete VP model (DDPM, Stable Diffusion 1.x) as an EDM denoiser:
  * c_in = 1 / sqrt(sigma^2 + 1), timestep = the fractional t whose table sigma matches (log-sigma
  * interpolation), D = x - sigma * eps. With {@code integerTimesteps} the timestep is rounded, for graphs whose
  * timestep input is an integer tensor.
  */
-public final class EpsilonPredictionDenoiser extends AdaptedDenoiser {
-    private final DiscreteVpSchedule table;
-    private final boolean integerTimesteps;
+public final class EpsilonPredictionDenoiser extends DiscreteVpDenoiser {
 
     /**
      * @param model            the epsilon network (input x_vp = x / sqrt(1 + sigma^2), timestep t)
@@ -18,39 +14,11 @@ public final class EpsilonPredictionDenoiser extends AdaptedDenoiser {
      * @param integerTimesteps round timesteps to integers
      */
     public EpsilonPredictionDenoiser(TimestepModel model, DiscreteVpSchedule table, boolean integerTimesteps) {
-        super(model);
-        this.table = table;
-        this.integerTimesteps = integerTimesteps;
-    }
-
-    @Override
-    double cIn(double sigma) {
-        return 1.0 / Math.sqrt(sigma * sigma + 1);
-    }
-
-    @Override
-    double timestep(double sigma) {
-        double t = table.sigmaToT(sigma);
-        return integerTimesteps ? Math.rint(t) : t;
+        super(model, table, integerTimesteps);
     }
 
     @Override
     double combine(double x, double eps, double sigma) {
         return x - sigma * eps;
-    }
-
-    @Override
-    public OptionalDouble sigmaMin() {
-        return OptionalDouble.of(table.sigmaMin());
-    }
-
-    @Override
-    public OptionalDouble sigmaMax() {
-        return OptionalDouble.of(table.sigmaMax());
-    }
-
-    @Override
-    public OptionalDouble sigmaData() {
-        return OptionalDouble.of(1.0);
     }
 }
