@@ -12,6 +12,30 @@ public class ArtException extends RuntimeException {
         super(message);
     }
 
+    /**
+     * A user-supplied value made safe for a one-line message: control characters (newlines, tabs, ...) escaped
+     * as {@code \\uXXXX}, and anything over 80 characters cut with "...".
+     */
+    public static String quote(String value) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < value.length() && sb.length() < 80; i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        if (sb.length() >= 80 && value.length() > 80) {
+            sb.setLength(77);
+            sb.append("...");
+        }
+        return sb.toString();
+    }
+
     /** Creates an exception wrapping a lower-level cause. */
     public ArtException(String message, Throwable cause) {
         super(message, cause);

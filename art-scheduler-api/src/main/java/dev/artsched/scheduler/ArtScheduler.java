@@ -48,7 +48,8 @@ public final class ArtScheduler implements TimestepScheduler {
     /** Loads a bundled schedule by name from the classpath (context class loader first). */
     public static ScheduleFile loadBundled(String name) {
         if (!name.matches("[A-Za-z0-9._-]+")) {
-            throw new ArtException("bundled schedule name must match [A-Za-z0-9._-]+, found '" + name + "'");
+            throw new ArtException("bundled schedule name must match [A-Za-z0-9._-]+, found '" + ArtException.quote(name)
+                    + "'");
         }
         String resource = RESOURCE_DIR + name + ".json";
         ClassLoader[] loaders = {Thread.currentThread().getContextClassLoader(), ArtScheduler.class.getClassLoader()};

@@ -40,7 +40,8 @@ public final class Resampling {
                 case "log-linear":
                     return LOG_LINEAR;
                 default:
-                    throw new ArtException("unknown resampling rule '" + text + "': expected time-map or loglinear");
+                    throw new ArtException("unknown resampling rule '" + ArtException.quote(text)
+                            + "': expected time-map or loglinear");
             }
         }
 

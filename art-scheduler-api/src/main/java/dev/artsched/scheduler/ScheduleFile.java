@@ -106,8 +106,8 @@ public record ScheduleFile(String name, double[] sigmas, Solver solver, Double s
             try {
                 values.add(Double.parseDouble(part));
             } catch (NumberFormatException e) {
-                throw new ArtException("sigma list '" + origin + "': value " + (values.size()) + " must be a number, found '"
-                        + part + "'");
+                throw new ArtException("sigma list '" + origin + "': value " + values.size() + " must be a number, found '"
+                        + ArtException.quote(part) + "'");
             }
         }
         if (values.isEmpty()) {

@@ -23,7 +23,7 @@ public final class SchedulerOptions {
         this.values = new LinkedHashMap<>(options == null ? Map.of() : options);
         for (String key : values.keySet()) {
             if (!allowed.contains(key)) {
-                throw new ArtException("unknown option '" + key + "' for scheduler '" + scheduler
+                throw new ArtException("unknown option '" + ArtException.quote(key) + "' for scheduler '" + scheduler
                         + "': expected one of " + new TreeSet<>(allowed));
             }
         }
@@ -50,11 +50,11 @@ public final class SchedulerOptions {
             v = Double.parseDouble(raw.trim());
         } catch (NumberFormatException e) {
             throw new ArtException("option '" + key + "' of scheduler '" + scheduler + "' must be a number, found '"
-                    + raw + "'");
+                    + ArtException.quote(raw) + "'");
         }
         if (!Double.isFinite(v)) {
             throw new ArtException("option '" + key + "' of scheduler '" + scheduler + "' must be finite, found "
-                    + raw);
+                    + ArtException.quote(raw));
         }
         return v;
     }

@@ -39,6 +39,6 @@ public enum Solver {
                 }
             }
         }
-        throw new ArtException("unknown solver '" + text + "': expected one of euler, heun");
+        throw new ArtException("unknown solver '" + ArtException.quote(text) + "': expected one of euler, heun");
     }
 }

@@ -136,7 +136,8 @@ public final class TimestepSchedulers {
         Spec parsed = Spec.parse(spec);
         TimestepSchedulerProvider p = providers.get(parsed.name());
         if (p == null) {
-            throw new ArtException("unknown scheduler '" + parsed.name() + "' in spec '" + spec + "': expected one of "
+            throw new ArtException("unknown scheduler '" + ArtException.quote(parsed.name()) + "' in spec '"
+                    + ArtException.quote(spec) + "': expected one of "
                     + providerNames());
         }
         TimestepScheduler s = p.create(parsed.options());
@@ -167,7 +168,7 @@ public final class TimestepSchedulers {
             int colon = s.indexOf(':');
             String name = (colon < 0 ? s : s.substring(0, colon)).trim();
             if (name.isEmpty()) {
-                throw new ArtException("scheduler spec must start with a name, found '" + spec + "'");
+                throw new ArtException("scheduler spec must start with a name, found '" + ArtException.quote(spec) + "'");
             }
             Map<String, String> opts = new LinkedHashMap<>();
             if (colon >= 0) {
@@ -176,12 +177,13 @@ public final class TimestepSchedulers {
                     for (String part : rest.split(",")) {
                         int eq = part.indexOf('=');
                         if (eq <= 0) {
-                            throw new ArtException("scheduler option must be key=value, found '" + part.trim()
-                                    + "' in spec '" + spec + "'");
+                            throw new ArtException("scheduler option must be key=value, found '"
+                                    + ArtException.quote(part.trim()) + "' in spec '" + ArtException.quote(spec) + "'");
                         }
                         String key = part.substring(0, eq).trim();
                         if (opts.put(key, part.substring(eq + 1).trim()) != null) {
-                            throw new ArtException("scheduler option '" + key + "' given twice in spec '" + spec + "'");
+                            throw new ArtException("scheduler option '" + ArtException.quote(key) + "' given twice in spec '"
+                                    + ArtException.quote(spec) + "'");
                         }
                     }
                 }

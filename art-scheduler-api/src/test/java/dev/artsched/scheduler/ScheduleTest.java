@@ -54,4 +54,13 @@ class ScheduleTest {
         assertThat(Solver.parse(" Heun ")).isEqualTo(Solver.HEUN);
         assertThatThrownBy(() -> Solver.parse("rk4")).hasMessageContaining("expected one of euler, heun");
     }
+
+    @Test
+    void userValuesInMessagesStayOnOneLine() {
+        assertThatThrownBy(() -> Solver.parse("pe\nx")).hasMessage("unknown solver 'pe\\u000ax': expected one of euler, heun");
+        assertThat(ArtException.quote("a".repeat(200))).hasSize(80).endsWith("...");
+        assertThat(ArtException.quote(null)).isEqualTo("null");
+        assertThatThrownBy(() -> TimestepSchedulers.create("edm:rho=1\n2")).hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> TimestepSchedulers.create("e\rdm")).hasMessageNotContaining("\r");
+    }
 }
