@@ -67,6 +67,12 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
     }
 
+    /** A copy with another reference for gamma_0: {@code rollouts} trajectories on a {@code fine}-step grid. */
+    public ArtRlConfig withGammaReference(int rollouts, int fine) {
+        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, rollouts, fine,
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
+    }
+
     /** A copy with another iteration count. */
     public ArtRlConfig withIterations(int n) {
         return new ArtRlConfig(trainSteps, n, batch, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,

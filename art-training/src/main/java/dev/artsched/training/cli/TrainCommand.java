@@ -153,13 +153,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Smallest queried sigma (default: model metadata, else 0.002).")
     Double sigmaMin;
 
-    @Option(names = "--rollouts", defaultValue = "1024", paramLabel = "M",
-            description = "Closed form: reference trajectories (default ${DEFAULT-VALUE}).")
-    int rollouts;
+    @Option(names = "--rollouts", paramLabel = "M",
+            description = "Reference trajectories: of the closed form (default 1024), or of ART-RL's gamma_0 "
+                    + "(default 256). Lower it for expensive models.")
+    Integer rollouts;
 
-    @Option(names = "--fine-steps", defaultValue = "1000", paramLabel = "N",
-            description = "Closed form: steps of the fine reference grid (default ${DEFAULT-VALUE}).")
-    int fineSteps;
+    @Option(names = "--fine-steps", paramLabel = "N",
+            description = "Steps of the fine reference grid of the closed form / of gamma_0 (default 1000).")
+    Integer fineSteps;
 
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "ART-RL checkpoint (default OUT.ckpt).")
     Path checkpoint;
@@ -204,8 +205,14 @@ public final class TrainCommand implements Callable<Integer> {
             double[] sigmas;
             Map<String, Object> training;
             Map<String, Object> extraJson = new LinkedHashMap<>();
+            int fine = fineSteps != null ? fineSteps : 1000;
+            if (fine < 1 || (rollouts != null && rollouts < 1)) {
+                throw new ArtException("--rollouts and --fine-steps must be >= 1, found " + rollouts + " and " + fine);
+            }
             if (m == Method.CLOSED_FORM) {
                 long t0 = System.nanoTime();
+                int rollouts = this.rollouts != null ? this.rollouts : 1024;
+                int fineSteps = fine;
                 ReferenceRollouts r = ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed));
                 sigmas = ArtClosedForm.sigmas(r, steps);
                 training = new LinkedHashMap<>(problem.provenance());
@@ -223,7 +230,8 @@ public final class TrainCommand implements Callable<Integer> {
                 int k = trainSteps != null ? trainSteps : steps;
                 ArtRlConfig config = ArtRlConfig.paper(seed).withTrainSteps(k).withIterations(iterations)
                         .withBatch(batch).withDistill(distill).withCheckpointEvery(checkpointEvery).withLambda(lambda)
-                        .withGammaStep(gammaStep).withPositiveMean(positiveMean(actorMean));
+                        .withGammaStep(gammaStep).withPositiveMean(positiveMean(actorMean))
+                        .withGammaReference(rollouts != null ? rollouts : 256, fine);
                 Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
                 Path met = metrics != null ? metrics : sibling(out, ".metrics.jsonl");
                 PrintWriter err = spec.commandLine().getErr();

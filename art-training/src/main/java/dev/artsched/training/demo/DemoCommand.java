@@ -72,6 +72,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "ART-RL rollouts per iteration (default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--rollouts", defaultValue = "16", paramLabel = "M",
+            description = "Reference rollouts for ART-RL's gamma_0 (default ${DEFAULT-VALUE}: the demo is quick).")
+    int rollouts;
+
+    @Option(names = "--fine-steps", defaultValue = "50", paramLabel = "N",
+            description = "Steps of gamma_0's reference grid (default ${DEFAULT-VALUE}).")
+    int fineSteps;
+
     @Option(names = "--samples", defaultValue = "1000", paramLabel = "M",
             description = "Samples per evaluation cell (default ${DEFAULT-VALUE}).")
     int samples;
@@ -102,6 +110,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new ArtException("--batch must be >= 1, found " + batch);
         }
+        if (rollouts < 1 || fineSteps < 1) {
+            throw new ArtException("--rollouts and --fine-steps must be >= 1, found " + rollouts + " and " + fineSteps);
+        }
         if (samples < 2) {
             throw new ArtException("--samples must be >= 2, found " + samples);
         }
@@ -129,6 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
         run(List.of("train", "--denoiser", denoiser.toString(), "--jvp", jvp.toString(), "--steps",
                 Integer.toString(trainSteps), "--solver", sv.id(), "--method", "art-rl", "--iterations",
                 Integer.toString(iterations), "--batch", Integer.toString(batch), "--seed", Long.toString(seed),
+                "--rollouts", Integer.toString(rollouts), "--fine-steps", Integer.toString(fineSteps),
                 "--out", grid.toString(), "--json"));
 
         List<String> schedules = List.of("uniform", "edm", "art:path=" + grid);

@@ -69,7 +69,10 @@ class CliOptionRangeTest {
                     continue;
                 }
                 for (String bad : BAD) {
-                    List<String> args = with(base, o.longestName(), bad);
+                    // path options get the bad value as a file name inside the temporary folder
+                    String value = o.type() == Path.class ? (bad.isEmpty() ? dir.toString()
+                            : dir.resolve("bad" + bad).toString()) : bad;
+                    List<String> args = with(base, o.longestName(), value);
                     Cli r = Cli.run(args.toArray(String[]::new));
                     runs++;
                     String err = r.err();
