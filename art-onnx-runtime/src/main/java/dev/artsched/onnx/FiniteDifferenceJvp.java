@@ -20,11 +20,26 @@ import java.util.OptionalDouble;
  * nearly cancel so |J v| is tiny). Treat it as a JVP accurate to ~1e-3 in norm: ample for ART's |Q|, not a
  * substitute for an exact graph where one exists.
  *
+ * <p>Where D barely moves along the tangent (ART's Q at very small sigma: D(x + hF; s - h) rounds to D(x; s) in
+ * float32 and the plain difference is exactly 0), the step is grown until the change is resolvable and the
+ * difference retaken with one more call for that batch (truncation error then O(step), a few percent, instead
+ * of a zero).
+ *
  * <p>Thread-safe if the wrapped denoiser is: scratch arrays are per thread.
  */
 public final class FiniteDifferenceJvp implements CloseableJvpDenoiser {
     /** Default relative step for float32 models. */
     public static final double DEFAULT_ETA = 1e-3;
+    /**
+     * Smallest relative change of D (RMS over the sample) that float32 resolves to ~0.1%; below it the step is
+     * grown (at most {@link #MAX_GROWTH} times, to at most {@link #MAX_ETA} of the state or sigma scale) and the
+     * difference is taken again with one more call.
+     */
+    static final double MIN_RELATIVE_CHANGE = 1e-4;
+    /** Largest factor by which a step too small for float32 is grown. */
+    static final double MAX_GROWTH = 1000;
+    /** Largest relative step after growth (sigma stays positive). */
+    static final double MAX_ETA = 0.25;
 
     private final Denoiser denoiser;
     private final double eta;
@@ -114,6 +129,7 @@ public final class FiniteDifferenceJvp implements CloseableJvpDenoiser {
             if (!Double.isFinite(h) || !(h > 0)) {
                 h = scale > 0 ? scale : 1.0;
             }
+            s.hMax[b] = MAX_ETA * h;
             h *= eta;
             s.h[b] = h;
             for (int j = off; j < off + d; j++) {
@@ -122,6 +138,42 @@ public final class FiniteDifferenceJvp implements CloseableJvpDenoiser {
             s.sigma[b] = (float) (sig + h * sigmaTangent[b]);
         }
         denoiser.denoise(s.x, s.sigma, batch, denoisedTangent);
+        boolean retry = false;
+        for (int b = 0; b < batch; b++) {
+            double delta = 0;
+            double base = 0;
+            for (int j = b * d, e = j + d; j < e; j++) {
+                double diff = (double) denoisedTangent[j] - denoised[j];
+                delta += diff * diff;
+                base += (double) denoised[j] * denoised[j];
+            }
+            double rel = base > 0 ? Math.sqrt(delta / base) : 1.0;
+            double grown = rel < MIN_RELATIVE_CHANGE
+                    ? Math.min(s.h[b] * Math.min(MIN_RELATIVE_CHANGE / Math.max(rel, 1e-300), MAX_GROWTH), s.hMax[b])
+                    : s.h[b];
+            s.retry[b] = grown > 1.5 * s.h[b];
+            if (s.retry[b]) {
+                s.h[b] = grown;
+                retry = true;
+            }
+        }
+        if (retry) {
+            // float32 rounding swamped the difference (D barely moves along the tangent, e.g. the sigma
+            // direction at very small sigma): one more call with a step large enough to be resolved
+            for (int b = 0; b < batch; b++) {
+                double h = s.h[b];
+                for (int j = b * d, e = j + d; j < e; j++) {
+                    s.x[j] = (float) (x[j] + h * xTangent[j]);
+                }
+                s.sigma[b] = (float) (sigma[b] + h * sigmaTangent[b]);
+            }
+            denoiser.denoise(s.x, s.sigma, batch, s.out);
+            for (int b = 0; b < batch; b++) {
+                if (s.retry[b]) {
+                    System.arraycopy(s.out, b * d, denoisedTangent, b * d, d);
+                }
+            }
+        }
         for (int b = 0; b < batch; b++) {
             double inv = 1.0 / s.h[b];
             for (int j = b * d, e = j + d; j < e; j++) {
@@ -155,16 +207,22 @@ public final class FiniteDifferenceJvp implements CloseableJvpDenoiser {
 
     private static final class Scratch {
         float[] x = new float[0];
+        float[] out = new float[0];
         float[] sigma = new float[0];
         double[] h = new double[0];
+        double[] hMax = new double[0];
+        boolean[] retry = new boolean[0];
 
         Scratch ensure(int n, int batch) {
             if (x.length != n) {
                 x = new float[n];
+                out = new float[n];
             }
             if (sigma.length != batch) {
                 sigma = new float[batch];
                 h = new double[batch];
+                hMax = new double[batch];
+                retry = new boolean[batch];
             }
             return this;
         }
