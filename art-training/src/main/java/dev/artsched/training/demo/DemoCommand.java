@@ -80,8 +80,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Steps of gamma_0's reference grid (default ${DEFAULT-VALUE}).")
     int fineSteps;
 
-    @Option(names = "--samples", defaultValue = "1000", paramLabel = "M",
-            description = "Samples per evaluation cell (default ${DEFAULT-VALUE}).")
+    @Option(names = "--reference-steps", defaultValue = "64", paramLabel = "N",
+            description = "Heun steps of the ref-rmse reference solution (default ${DEFAULT-VALUE}).")
+    int referenceSteps;
+
+    @Option(names = "--samples", defaultValue = "500", paramLabel = "M",
+            description = "Samples per FID cell (default ${DEFAULT-VALUE}; ref-rmse uses at most 128).")
     int samples;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed (default ${DEFAULT-VALUE}).")
@@ -110,6 +114,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new ArtException("--batch must be >= 1, found " + batch);
         }
+        if (referenceSteps < 1) {
+            throw new ArtException("--reference-steps must be >= 1, found " + referenceSteps);
+        }
         if (rollouts < 1 || fineSteps < 1) {
             throw new ArtException("--rollouts and --fine-steps must be >= 1, found " + rollouts + " and " + fineSteps);
         }
@@ -135,7 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
         Solver sv = Solver.parse(solver);
 
         Path grid = out.resolve("art-rl-" + model + "-" + sv.id() + "-" + trainSteps + ".json");
-        note(err, "1/4 ART-RL: %d iterations x %d rollouts on the %s model (%s, N = %d)", iterations, batch, model,
+        note(err, "1/5 ART-RL: %d iterations x %d rollouts on the %s model (%s, N = %d)", iterations, batch, model,
                 sv.id(), trainSteps);
         run(List.of("train", "--denoiser", denoiser.toString(), "--jvp", jvp.toString(), "--steps",
                 Integer.toString(trainSteps), "--solver", sv.id(), "--method", "art-rl", "--iterations",
@@ -143,26 +150,36 @@ public final class DemoCommand implements Callable<Integer> {
                 "--rollouts", Integer.toString(rollouts), "--fine-steps", Integer.toString(fineSteps),
                 "--out", grid.toString(), "--json"));
 
-        List<String> schedules = List.of("uniform", "edm", "art:path=" + grid);
+        Path closed = out.resolve("closed-form-" + model + "-" + sv.id() + "-" + trainSteps + ".json");
+        note(err, "2/5 ART closed form (training-free, %d reference rollouts on a %d-step grid)", 2 * rollouts,
+                2 * fineSteps);
+        run(List.of("train", "--denoiser", denoiser.toString(), "--jvp", jvp.toString(), "--steps",
+                Integer.toString(trainSteps), "--solver", sv.id(), "--method", "closed-form", "--rollouts",
+                Integer.toString(2 * rollouts), "--fine-steps", Integer.toString(2 * fineSteps), "--seed",
+                Long.toString(seed), "--out", closed.toString(), "--json"));
+
+        List<String> schedules = List.of("uniform", "edm", "art:path=" + grid, "art:path=" + closed);
         List<String> evalBase = new ArrayList<>(List.of("eval", "--denoiser", denoiser.toString(), "--solver", sv.id(),
                 "--steps", join(steps), "--samples", Integer.toString(samples), "--seed", Long.toString(seed), "--json"));
         for (String s : schedules) {
             evalBase.add("--schedule");
             evalBase.add(s);
         }
-        note(err, "2/4 FID (%d samples per cell, features of a digit classifier, 10k real digits)", samples);
+        note(err, "3/5 FID (%d samples per cell, features of a digit classifier, 10k real digits)", samples);
         List<String> fidArgs = new ArrayList<>(evalBase);
         fidArgs.addAll(List.of("--metric", "fid", "--features", features.toString(), "--ref-stats",
                 refStats.toString(), "--plots", out.resolve("fid").toString()));
         JsonNode fid = run(fidArgs);
-        note(err, "3/4 ref-rmse against a 512-step Heun reference from the same noise (%d samples)",
-                Math.min(samples, 256));
+        int rmseSamples = Math.min(samples, 128);
+        note(err, "4/5 ref-rmse against a %d-step Heun reference from the same noise (%d samples)", referenceSteps,
+                rmseSamples);
         List<String> rmseArgs = new ArrayList<>(evalBase);
-        rmseArgs.set(rmseArgs.indexOf("--samples") + 1, Integer.toString(Math.min(samples, 256)));
-        rmseArgs.addAll(List.of("--metric", "ref-rmse", "--plots", out.resolve("ref-rmse").toString()));
+        rmseArgs.set(rmseArgs.indexOf("--samples") + 1, Integer.toString(rmseSamples));
+        rmseArgs.addAll(List.of("--metric", "ref-rmse", "--reference-steps", Integer.toString(referenceSteps),
+                "--plots", out.resolve("ref-rmse").toString()));
         JsonNode rmse = run(rmseArgs);
 
-        note(err, "4/4 sample grids (64 images per schedule, same seeds)");
+        note(err, "5/5 sample grids (64 images per schedule, same seeds)");
         Map<String, String> pictures = new LinkedHashMap<>();
         int show = steps[steps.length - 1];
         try (DenoiserSource src = DenoiserSource.open(denoiser.toString())) {
@@ -170,7 +187,7 @@ public final class DemoCommand implements Callable<Integer> {
             for (String s : schedules) {
                 Schedule g = TimestepSchedulers.create(ModelRange.apply(s, d)).schedule(show);
                 float[] images = SampleCommand.sample(d, g, sv, 64, 64, seed, spec);
-                String label = s.startsWith("art:") ? "art-rl" : s;
+                String label = s.equals("art:path=" + grid) ? "art-rl" : s.startsWith("art:") ? "closed-form" : s;
                 Path png = out.resolve("samples-" + label + "-" + sv.id() + "-" + show + ".png");
                 ImageGrid.write(png, images, 64, d.sampleShape(), 8, 2);
                 pictures.put(label, png.toString());
@@ -181,6 +198,7 @@ public final class DemoCommand implements Callable<Integer> {
         result.put("model", model);
         result.put("solver", sv.id());
         result.put("schedule_file", grid.toString());
+        result.put("closed_form_file", closed.toString());
         result.put("fid", fid);
         result.put("ref_rmse", rmse);
         result.put("sample_grids", pictures);
@@ -247,7 +265,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         sb.append('\n');
         for (Map.Entry<String, Map<Integer, double[]>> row : cells.entrySet()) {
-            String name = row.getKey().startsWith("art:") ? "art-rl (learned)" : row.getKey();
+            String name = row.getKey().startsWith("art:path=") && row.getKey().contains("closed-form")
+                    ? "art closed form" : row.getKey().startsWith("art:") ? "art-rl (quick run)" : row.getKey();
             sb.append(String.format(Locale.ROOT, "%-28s", name));
             for (Integer n : nfe.keySet()) {
                 double[] v = row.getValue().getOrDefault(n, new double[] {Double.NaN, Double.NaN});
