@@ -3,7 +3,7 @@ package dev.artsched.training;
 import dev.artsched.scheduler.ArtException;
 
 /**
- * M trajectories of the flow integrated by Euler on a fine uniform grid in physical time psi (ART.md 2.1 and the
+ * M trajectories of the flow integrated by Euler on a fine grid in physical time psi (ART.md 2.1 and the
  * gamma_0 rule of section 3), recording |Q| at every grid node. It provides the mean |Q| per physical time (for
  * the closed form) and the initial Lagrange multiplier
  * gamma_0 = -(2/T) mean_i[ sqrt|Q_i(T)| integral_0^T sqrt|Q_i| dpsi ].
@@ -34,9 +34,14 @@ public record ReferenceRollouts(double sigmaMax, double[] psi, double[] meanQ, d
         return meanQ.clone();
     }
 
+    /** Karras exponent of the fine reference grid. */
+    public static final double FINE_GRID_RHO = 7.0;
+
     /**
-     * Rolls out {@code trajectories} states from the problem's initial distribution on a uniform grid of
-     * {@code fineSteps} steps in psi.
+     * Rolls out {@code trajectories} states from the problem's initial distribution on a fine grid of
+     * {@code fineSteps} steps: sigma_k = T (1 - k/n)^7, the EDM spacing ending at 0 (psi_k = T - sigma_k). A uniform
+     * grid in psi cannot resolve small sigmas when T is large (T = 80: 1000 uniform steps leave one node below
+     * sigma = 0.08, where |Q| changes most); the EDM spacing puts a third of the nodes below sigma = 1 at any T.
      */
     public static ReferenceRollouts run(ArtProblem problem, int trajectories, int fineSteps, Rng rng) {
         if (trajectories < 1) {
@@ -60,9 +65,12 @@ public record ReferenceRollouts(double sigmaMax, double[] psi, double[] meanQ, d
         double[] integral = new double[m];
         double[] prevRoot = new double[m];
         double[] lastQ = new double[m];
-        double h = t / fineSteps;
         for (int k = 0; k <= fineSteps; k++) {
-            psi[k] = k == fineSteps ? t : k * h;
+            psi[k] = k == fineSteps ? t : t - t * Math.pow(1.0 - (double) k / fineSteps, FINE_GRID_RHO);
+        }
+        for (int k = 0; k <= fineSteps; k++) {
+            double h = k < fineSteps ? psi[k + 1] - psi[k] : 0.0;
+            double hPrev = k > 0 ? psi[k] - psi[k - 1] : 0.0;
             java.util.Arrays.fill(sig, problem.queriedSigma(psi[k]));
             model.evaluate(x, sig, m, f, q);
             double sum = 0;
@@ -71,7 +79,7 @@ public record ReferenceRollouts(double sigmaMax, double[] psi, double[] meanQ, d
                 sum += qn;
                 double root = Math.sqrt(qn);
                 if (k > 0) {
-                    integral[b] += 0.5 * h * (root + prevRoot[b]);
+                    integral[b] += 0.5 * hPrev * (root + prevRoot[b]);
                 }
                 prevRoot[b] = root;
                 lastQ[b] = qn;
