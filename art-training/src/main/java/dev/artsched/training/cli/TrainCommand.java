@@ -15,7 +15,6 @@ import dev.artsched.training.ArtRlTrainer;
 import dev.artsched.training.Checkpoint;
 import dev.artsched.training.DenoiserSource;
 import dev.artsched.training.IterationStats;
-import dev.artsched.training.LargeStack;
 import dev.artsched.training.ReferenceRollouts;
 import dev.artsched.training.Rng;
 import dev.artsched.training.TrainingListener;
@@ -181,7 +180,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CliSupport.run(spec, () -> LargeStack.call("art-train", this::execute));
+        return CliSupport.run(spec, this::execute);
     }
 
     private Integer execute() throws Exception {
