@@ -265,7 +265,7 @@ public final class EvalCommand implements Callable<Integer> {
      * Adds the model's sigma_min / sigma_max to a uniform/edm/exponential spec that does not set them; other
      * specs (e.g. learned art grids, which carry their own range) are returned unchanged.
      */
-    static String withModelRange(String spec, Denoiser d) {
+    public static String withModelRange(String spec, Denoiser d) {
         TimestepSchedulers.Spec parsed = TimestepSchedulers.Spec.parse(spec);
         if (!RANGED.contains(parsed.name())) {
             return spec;

@@ -8,6 +8,7 @@ import dev.artsched.scheduler.Solver;
 import dev.artsched.scheduler.TimestepSchedulers;
 import dev.artsched.training.cli.ArtCli;
 import dev.artsched.training.cli.CliSupport;
+import dev.artsched.training.cli.EvalCommand;
 import dev.artsched.training.cli.DenoiserSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -185,7 +186,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (DenoiserSource src = DenoiserSource.open(denoiser.toString())) {
             Denoiser d = src.denoiser();
             for (String s : schedules) {
-                Schedule g = TimestepSchedulers.create(ModelRange.apply(s, d)).schedule(show);
+                Schedule g = TimestepSchedulers.create(EvalCommand.withModelRange(s, d)).schedule(show);
                 float[] images = SampleCommand.sample(d, g, sv, 64, 64, seed, spec);
                 String label = s.equals("art:path=" + grid) ? "art-rl" : s.startsWith("art:") ? "closed-form" : s;
                 Path png = out.resolve("samples-" + label + "-" + sv.id() + "-" + show + ".png");

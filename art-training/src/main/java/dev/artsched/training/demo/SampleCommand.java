@@ -9,6 +9,7 @@ import dev.artsched.scheduler.Solver;
 import dev.artsched.scheduler.TimestepScheduler;
 import dev.artsched.scheduler.TimestepSchedulers;
 import dev.artsched.training.cli.CliSupport;
+import dev.artsched.training.cli.EvalCommand;
 import dev.artsched.training.cli.DenoiserSource;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -82,7 +83,7 @@ public final class SampleCommand implements Callable<Integer> {
                     throw new ArtException("art sample writes images: expected a model whose samples have shape "
                             + "[C, H, W], found " + Arrays.toString(shape) + " (" + denoiser + ")");
                 }
-                TimestepScheduler s = TimestepSchedulers.create(ModelRange.apply(scheduler, d));
+                TimestepScheduler s = TimestepSchedulers.create(EvalCommand.withModelRange(scheduler, d));
                 Schedule grid = s.schedule(steps);
                 float[] images = sample(d, grid, sv, samples, batch, seed, spec);
                 ImageGrid.write(out, images, samples, shape, 0, 2);
