@@ -57,6 +57,34 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Deletes temporary files that an interrupted {@link #write} (kill -9, power loss) left next to
+     * {@code target}. Call it only where this process is the target's sole writer, e.g. when a run resumes.
+     *
+     * @return how many were deleted
+     */
+    public static int removeTemporaries(Path target) {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return 0;
+        }
+        String prefix = "." + abs.getFileName() + ".";
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(prefix) && n.endsWith(".tmp") && Files.isRegularFile(p)) {
+                    Files.deleteIfExists(p);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new ArtException("cannot clean temporary files next to " + target + ": " + describe(e), e);
+        }
+        return removed;
+    }
+
     private static String describe(IOException e) {
         String msg = e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) {

@@ -1,20 +1,17 @@
 package dev.artsched.training;
 
 import dev.artsched.scheduler.ArtException;
+import dev.artsched.scheduler.AtomicFiles;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.CRC32;
 
 /**
@@ -43,14 +40,9 @@ public record Checkpoint(String fingerprint, int iteration, double gamma, double
     /** The format tag at the start of every checkpoint. */
     public static final String FORMAT = "art-rl-checkpoint/1";
 
-    /** Writes atomically: temporary file in the same directory, then ATOMIC_MOVE over {@code path}. */
+    /** Writes atomically ({@link AtomicFiles}: temporary sibling, fsync, rename over {@code path}). */
     public void write(Path path) {
-        Path abs = path.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 out.writeUTF(FORMAT);
@@ -68,27 +60,14 @@ public record Checkpoint(String fingerprint, int iteration, double gamma, double
             byte[] body = bytes.toByteArray();
             CRC32 crc = new CRC32();
             crc.update(body);
-            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp));
-                 DataOutputStream out = new DataOutputStream(os)) {
+            ByteArrayOutputStream file = new ByteArrayOutputStream(body.length + Long.BYTES);
+            try (DataOutputStream out = new DataOutputStream(file)) {
                 out.write(body);
                 out.writeLong(crc.getValue());
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(path, file.toByteArray(), "checkpoint");
         } catch (IOException e) {
-            throw new ArtException("could not write checkpoint " + path + ": expected a writable location, found "
-                    + e, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the temporary file was moved or is unreachable; nothing else to do
-                }
-            }
+            throw new ArtException("could not encode checkpoint " + path + ": " + e, e);
         }
     }
 

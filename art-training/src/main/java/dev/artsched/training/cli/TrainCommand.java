@@ -3,6 +3,7 @@ package dev.artsched.training.cli;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import dev.artsched.scheduler.ArtException;
+import dev.artsched.scheduler.AtomicFiles;
 import dev.artsched.scheduler.Resampling;
 import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.ScheduleFile;
@@ -234,6 +235,12 @@ public final class TrainCommand implements Callable<Integer> {
                 Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
                 Path met = metrics != null ? metrics : sibling(out, ".metrics.jsonl");
                 PrintWriter err = spec.commandLine().getErr();
+                if (resume) {
+                    // a run killed mid-write leaves hidden temporary siblings; this run is their only writer
+                    for (Path p : List.of(ck, met, out)) {
+                        AtomicFiles.removeTemporaries(p);
+                    }
+                }
                 if (resume && !Files.exists(ck)) {
                     err.println("art: note: no checkpoint at " + ck + ", starting a fresh run");
                 } else if (resume) {
