@@ -10,10 +10,8 @@ import dev.artsched.training.ArtRlConfig;
 import dev.artsched.training.ArtRlResult;
 import dev.artsched.training.ArtRlTrainer;
 import dev.artsched.training.DenoiserSource;
-import dev.artsched.training.IterationStats;
 import dev.artsched.training.ReferenceRollouts;
 import dev.artsched.training.Rng;
-import dev.artsched.training.TrainingListener;
 import dev.artsched.training.TrainingModules;
 import dev.artsched.training.TrainingRun;
 import dev.artsched.training.eval.Gaussian1dW2;
@@ -97,15 +95,7 @@ public final class Paper1dCommand implements Callable<Integer> {
             ArtRlConfig config = ArtRlConfig.paper(seed).withIterations(iterations).withBatch(batch);
             ArtRlTrainer trainer = TrainingModules.get(injector, ArtRlTrainer.class);
             try (ProgressBar bar = CliSupport.progressBar(spec, "ART-RL 1-D", iterations)) {
-                TrainingListener listener = new TrainingListener() {
-                    @Override
-                    public void onIteration(IterationStats s) {
-                        bar.stepTo(s.iteration());
-                        bar.setExtraMessage(String.format(Locale.ROOT, " gamma %.4f budget %+.3f", s.gamma(),
-                                s.budgetError()));
-                    }
-                };
-                result = trainer.train(config, new TrainingRun(null, false, null, false, listener));
+                result = trainer.train(config, new TrainingRun(null, false, null, false, TrainCommand.progress(bar)));
             }
         }
         for (int k : KS) {

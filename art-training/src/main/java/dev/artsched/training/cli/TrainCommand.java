@@ -251,15 +251,7 @@ public final class TrainCommand implements Callable<Integer> {
                 ArtRlTrainer trainer = TrainingModules.get(injector, ArtRlTrainer.class);
                 ArtRlResult result;
                 try (ProgressBar bar = CliSupport.progressBar(spec, "ART-RL", iterations)) {
-                    TrainingListener listener = new TrainingListener() {
-                        @Override
-                        public void onIteration(IterationStats s) {
-                            bar.stepTo(s.iteration());
-                            bar.setExtraMessage(String.format(Locale.ROOT, " gamma %.4f budget %+.3f", s.gamma(),
-                                    s.budgetError()));
-                        }
-                    };
-                    result = trainer.train(config, new TrainingRun(ck, resume, met, false, listener));
+                    result = trainer.train(config, new TrainingRun(ck, resume, met, false, progress(bar)));
                 }
                 sigmas = k == steps ? result.sigmas() : Resampling.timeMap(result.sigmas(), steps);
                 training = new LinkedHashMap<>(result.training());
@@ -297,6 +289,17 @@ public final class TrainCommand implements Callable<Integer> {
             }
             return CliSupport.OK;
         }
+    }
+
+    /** A listener that moves a progress bar and shows the live gamma and budget error. */
+    static TrainingListener progress(ProgressBar bar) {
+        return new TrainingListener() {
+            @Override
+            public void onIteration(IterationStats s) {
+                bar.stepTo(s.iteration());
+                bar.setExtraMessage(String.format(Locale.ROOT, " gamma %.4f budget %+.3f", s.gamma(), s.budgetError()));
+            }
+        };
     }
 
     private static boolean positiveMean(String head) {
