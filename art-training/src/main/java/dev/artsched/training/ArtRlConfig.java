@@ -27,10 +27,18 @@ import java.util.Map;
  * @param positiveMean    actor mean m = softplus(NN_a) instead of the paper's linear head NN_a (opt-in
  *                        [decision] for models whose |Q| spans decades; the bias then starts at log(e - 1) so
  *                        theta ~ 1 still)
+ * @param timeOnlyActor   the actor sees only the clock features (t/T, psi/T, log s) while the critic keeps the full
+ *                        feature map: the policy then targets the best fixed grid directly (ART.md section 3
+ *                        caveat) instead of a per-trajectory speed that distillation averages away
+ * @param relativeLambda  lambda is relative [decision]: the policy variance is lambda c^2 / max(|Q|, eps) with
+ *                        c = (1/T) integral_0^T sqrt(mean |Q|) dpsi from the gamma_0 reference rollouts. For the
+ *                        time-only optimum theta* = c / sqrt(|Q|), so the exploration std is sqrt(lambda) theta*
+ *                        at every step, whatever the scale of |Q| (which spans decades between models)
  */
 public record ArtRlConfig(int trainSteps, int iterations, int batch, double lambda, double eps, double gammaStep,
                           int distill, int gammaRollouts, int fineSteps, double actorOutScale, double actorOutBias,
-                          int checkpointEvery, long seed, boolean positiveMean) {
+                          int checkpointEvery, long seed, boolean positiveMean, boolean timeOnlyActor,
+                          boolean relativeLambda) {
 
     /** Validates. */
     public ArtRlConfig {
@@ -58,67 +66,86 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
 
     /** The verified paper defaults with the given seed. */
     public static ArtRlConfig paper(long seed) {
-        return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed, false);
+        return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed, false, false, false);
     }
 
     /** A copy with another K. */
     public ArtRlConfig withTrainSteps(int k) {
         return new ArtRlConfig(k, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
+                relativeLambda);
     }
 
     /** A copy with another reference for gamma_0: {@code rollouts} trajectories on a {@code fine}-step grid. */
     public ArtRlConfig withGammaReference(int rollouts, int fine) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, rollouts, fine,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
+                relativeLambda);
     }
 
     /** A copy with another iteration count. */
     public ArtRlConfig withIterations(int n) {
         return new ArtRlConfig(trainSteps, n, batch, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
+                relativeLambda);
     }
 
     /** A copy with another batch size. */
     public ArtRlConfig withBatch(int b) {
         return new ArtRlConfig(trainSteps, iterations, b, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
+                relativeLambda);
     }
 
     /** A copy with another number of distilled trajectories. */
     public ArtRlConfig withDistill(int m) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, m, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
+                relativeLambda);
     }
 
     /** A copy with another checkpoint interval. */
     public ArtRlConfig withCheckpointEvery(int n) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, n, seed, positiveMean);
+                fineSteps, actorOutScale, actorOutBias, n, seed, positiveMean, timeOnlyActor, relativeLambda);
     }
 
     /** A copy with another exploration level lambda. */
     public ArtRlConfig withLambda(double l) {
         return new ArtRlConfig(trainSteps, iterations, batch, l, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
+                relativeLambda);
     }
 
     /** A copy with another multiplier step a_gamma. */
     public ArtRlConfig withGammaStep(double a) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, a, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean);
+                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
+                relativeLambda);
     }
 
     /** A copy with the actor mean head chosen: softplus (true) or the paper's linear output (false). */
     public ArtRlConfig withPositiveMean(boolean positive) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, positive);
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, positive, timeOnlyActor, relativeLambda);
+    }
+
+    /** A copy whose actor sees only the clock features (true) or the full feature map (false, the paper's). */
+    public ArtRlConfig withTimeOnlyActor(boolean timeOnly) {
+        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnly, relativeLambda);
+    }
+
+    /** A copy with lambda relative to the reference |Q| scale (true) or absolute (false, the paper's). */
+    public ArtRlConfig withRelativeLambda(boolean relative) {
+        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor, relative);
     }
 
     /** A copy with another seed. */
     public ArtRlConfig withSeed(long s) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, s, positiveMean);
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, s, positiveMean, timeOnlyActor, relativeLambda);
     }
 
     /** Iterations at the end of training whose trajectories feed the distillation: ceil(M / B). */
@@ -142,6 +169,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         d.put("actor_output_bias", actorOutBias);
         d.put("checkpoint_every", checkpointEvery);
         d.put("actor_mean", positiveMean ? "softplus" : "linear");
+        d.put("actor_inputs", timeOnlyActor ? "time" : "all");
+        d.put("lambda_mode", relativeLambda ? "relative" : "absolute");
         return d;
     }
 }

@@ -63,8 +63,13 @@ public final class ArtRlTrainer {
 
     /** The initial multiplier gamma_0 from reference rollouts (ART.md section 3; 1-D benchmark: about -0.75). */
     public static double initialGamma(ArtProblem problem, ArtRlConfig config) {
+        return reference(problem, config).gamma0();
+    }
+
+    /** The reference rollouts behind gamma_0 and a relative lambda (seeded from the config). */
+    static ReferenceRollouts reference(ArtProblem problem, ArtRlConfig config) {
         return ReferenceRollouts.run(problem, config.gammaRollouts(), config.fineSteps(),
-                new Rng(config.seed() ^ 0x5DEECE66DL)).gamma0();
+                new Rng(config.seed() ^ 0x5DEECE66DL));
     }
 
     /** Trains with the given settings and returns the distilled grid at K = {@code config.trainSteps()}. */
@@ -75,13 +80,14 @@ public final class ArtRlTrainer {
         int b = config.batch();
         int d = problem.dim();
         int nf = features.size();
+        FeatureMap actorFeatures = actorFeatures(config);
         double t = problem.sigmaMax();
         double dt = t / k;
         String fingerprint = fingerprint(config);
         long startNanos = System.nanoTime();
         long calls0 = problem.model().calls();
 
-        try (Mlp actor = networks.create(nf, new Rng(config.seed() + 1));
+        try (Mlp actor = networks.create(actorFeatures.size(), new Rng(config.seed() + 1));
              Mlp critic = networks.create(nf, new Rng(config.seed() + 2))) {
             actor.initOutputLayer(config.actorOutScale(), config.positiveMean()
                     ? Math.log(Math.expm1(config.actorOutBias())) : config.actorOutBias());
@@ -92,6 +98,7 @@ public final class ArtRlTrainer {
             int iteration = 0;
             double gamma;
             double gamma0;
+            double lambda;
             double previousSeconds = 0;
             long previousCalls = 0;
             int resumedFrom = 0;
@@ -119,15 +126,26 @@ public final class ArtRlTrainer {
                 iteration = c.iteration();
                 gamma = c.gamma();
                 gamma0 = c.gamma0();
+                lambda = c.lambda();
+                if (Double.isNaN(lambda)) {
+                    if (config.relativeLambda()) {
+                        throw new ArtException("checkpoint " + run.checkpoint() + " predates relative lambdas: "
+                                + "expected a recorded exploration level, found none; delete it or run without "
+                                + "--resume");
+                    }
+                    lambda = config.lambda();
+                }
                 previousSeconds = c.elapsedSeconds();
                 previousCalls = c.calls();
                 resumedFrom = iteration;
             } else {
-                gamma0 = initialGamma(problem, config);
+                ReferenceRollouts ref = reference(problem, config);
+                gamma0 = ref.gamma0();
                 gamma = gamma0;
+                lambda = effectiveLambda(config, ref);
             }
 
-            Buffers buf = new Buffers(b, k, d, nf);
+            Buffers buf = new Buffers(b, k, d, nf, actorFeatures.size());
             int distillFrom = config.iterations() - config.distillIterations();
             ProgressBar bar = run.progress() ? progressBar(config.iterations(), iteration) : null;
             if (run.metrics() != null && resumedFrom > 0) {
@@ -136,8 +154,8 @@ public final class ArtRlTrainer {
             MetricsWriter metrics = run.metrics() == null ? null : new MetricsWriter(run.metrics());
             try {
                 while (iteration < config.iterations()) {
-                    rollout(config, actor, rng, buf);
-                    Losses losses = update(config, actor, critic, actorOpt, criticOpt, gamma, buf);
+                    rollout(config, lambda, actorFeatures, actor, rng, buf);
+                    Losses losses = update(config, lambda, actor, critic, actorOpt, criticOpt, gamma, buf);
                     double budget = 0;
                     double meanBudget = 0;
                     for (int i = 0; i < b; i++) {
@@ -177,7 +195,7 @@ public final class ArtRlTrainer {
                         }
                         new Checkpoint(fingerprint, iteration, gamma, gamma0, rng.state(), calls, elapsed,
                                 actor.parameters(), critic.parameters(), actorOpt.exportState(),
-                                criticOpt.exportState(), distillation.export()).write(run.checkpoint());
+                                criticOpt.exportState(), distillation.export(), lambda).write(run.checkpoint());
                         run.listener().onCheckpoint(iteration, run.checkpoint());
                     }
                     run.listener().onIteration(stats);
@@ -193,19 +211,21 @@ public final class ArtRlTrainer {
             Distillation.Result distilled = distillation.distil();
             double wall = previousSeconds + (System.nanoTime() - startNanos) * 1e-9;
             long calls = previousCalls + problem.model().calls() - calls0;
-            Map<String, Object> training = provenance(config, gamma, gamma0, iteration, distilled, calls, wall,
-                    resumedFrom, actorOpt);
+            Map<String, Object> training = provenance(config, lambda, gamma, gamma0, iteration, distilled, calls,
+                    wall, resumedFrom, actorOpt);
             return new ArtRlResult(distilled.sigmas(), gamma, gamma0, iteration, distilled.kept(),
                     distilled.dropped(), calls, wall, resumedFrom, training);
         }
     }
 
     /** Rolls out B trajectories with the current actor, filling features, theta, means and |Q|. */
-    private void rollout(ArtRlConfig config, Mlp actor, Rng rng, Buffers buf) {
+    private void rollout(ArtRlConfig config, double lambda, FeatureMap actorFeatures, Mlp actor, Rng rng,
+                         Buffers buf) {
         int k = config.trainSteps();
         int b = config.batch();
         int d = problem.dim();
         int nf = features.size();
+        int na = actorFeatures.size();
         double t = problem.sigmaMax();
         double dt = t / k;
         problem.initial().sample(rng, b, buf.x);
@@ -221,8 +241,10 @@ public final class ArtRlTrainer {
                 buf.qn[i * k + step] = qn;
                 features.compute(clock, buf.psi[i], buf.sig[i], buf.x, buf.f, qn, i, d, t, buf.row, i * nf);
                 System.arraycopy(buf.row, i * nf, buf.feats, (i * k + step) * nf, nf);
+                actorFeatures.compute(clock, buf.psi[i], buf.sig[i], buf.x, buf.f, qn, i, d, t, buf.arow, i * na);
+                System.arraycopy(buf.arow, i * na, buf.afeats, (i * k + step) * na, na);
             }
-            double[] m = actor.predict(buf.row, b);
+            double[] m = actor.predict(buf.arow, b);
             if (config.positiveMean()) {
                 for (int i = 0; i < b; i++) {
                     m[i] = m[i] > 30 ? m[i] : Math.log1p(Math.exp(m[i]));
@@ -236,7 +258,7 @@ public final class ArtRlTrainer {
                 }
                 int idx = i * k + step;
                 double qq = Math.max(buf.qn[idx], config.eps());
-                double theta = mi + Math.sqrt(config.lambda() / qq) * rng.nextGaussian();
+                double theta = mi + Math.sqrt(lambda / qq) * rng.nextGaussian();
                 double next = Math.min(Math.max(buf.psi[i] + theta * dt, 0.0), t);
                 double inc = next - buf.psi[i];
                 for (int j = i * d, e = j + d; j < e; j++) {
@@ -250,15 +272,15 @@ public final class ArtRlTrainer {
     }
 
     /** One Adam step per network on the stop-gradient pseudo-losses over the stacked [B*K, features] rows. */
-    private Losses update(ArtRlConfig config, Mlp actor, Mlp critic, Optimiser actorOpt, Optimiser criticOpt,
-                          double gamma, Buffers buf) {
+    private Losses update(ArtRlConfig config, double lambda, Mlp actor, Mlp critic, Optimiser actorOpt,
+                          Optimiser criticOpt, double gamma, Buffers buf) {
         int k = config.trainSteps();
         int b = config.batch();
         int nf = features.size();
         int rows = b * k;
         double t = problem.sigmaMax();
         double dt = t / k;
-        double lambda = config.lambda();
+        int na = buf.arow.length / b;
         Losses losses = new Losses();
         try (NDManager sub = critic.newSubManager();
              GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
@@ -287,8 +309,9 @@ public final class ArtRlTrainer {
             }
             losses.meanTd = tdSum / rows;
             NDArray criticLoss = v.mul(sub.create(delta)).sum().neg().div(b);
-            NDArray m = config.positiveMean() ? ai.djl.nn.Activation.softPlus(actor.forward(in, true))
-                    : actor.forward(in, true);
+            NDArray ain = sub.create(buf.afeats, new Shape(rows, na));
+            NDArray m = config.positiveMean() ? ai.djl.nn.Activation.softPlus(actor.forward(ain, true))
+                    : actor.forward(ain, true);
             NDArray diff = sub.create(buf.theta).sub(m);
             NDArray actorLoss = diff.mul(diff).mul(sub.create(coef)).sum().div(b);
             gc.backward(criticLoss.add(actorLoss));
@@ -314,15 +337,40 @@ public final class ArtRlTrainer {
 
     private String fingerprint(ArtRlConfig c) {
         return String.format(Locale.ROOT,
-                "K=%d B=%d lambda=%s eps=%s gamma_step=%s M=%d seed=%d mean=%s T=%s sigma_min=%s dim=%d "
-                        + "features=%s networks=%dx%d model=%s",
-                c.trainSteps(), c.batch(), c.lambda(), c.eps(), c.gammaStep(), c.distill(), c.seed(),
-                c.positiveMean() ? "softplus" : "linear",
+                "K=%d B=%d lambda=%s%s eps=%s gamma_step=%s M=%d seed=%d mean=%s actor=%s T=%s sigma_min=%s "
+                        + "dim=%d features=%s networks=%dx%d model=%s",
+                c.trainSteps(), c.batch(), c.lambda(), c.relativeLambda() ? "(relative)" : "", c.eps(),
+                c.gammaStep(), c.distill(), c.seed(), c.positiveMean() ? "softplus" : "linear",
+                actorFeatures(c).id(),
                 problem.sigmaMax(), problem.sigmaMin(), problem.dim(), features.id(), networks.layers(),
                 networks.width(), problem.provenance().getOrDefault("model", "?"));
     }
 
-    private Map<String, Object> provenance(ArtRlConfig config, double gamma, double gamma0, int iterations,
+    /** The actor's feature map: the clock features for a time-only actor, else the critic's. */
+    private FeatureMap actorFeatures(ArtRlConfig config) {
+        return config.timeOnlyActor() ? new TimeFeatureMap() : features;
+    }
+
+    /**
+     * The exploration level in use: lambda itself, or for a relative lambda lambda c^2 with c the reference
+     * rollouts' {@link ReferenceRollouts#rootScale()}.
+     */
+    static double effectiveLambda(ArtRlConfig config, ReferenceRollouts ref) {
+        if (!config.relativeLambda()) {
+            return config.lambda();
+        }
+        double c = ref.rootScale();
+        double l = config.lambda() * c * c;
+        if (!(l > 0) || !Double.isFinite(l)) {
+            throw new ArtException("a relative lambda needs a positive, finite |Q| scale from the reference rollouts, "
+                    + "found c = " + c + " (|Q| is zero or non-finite along the reference trajectories); "
+                    + "expected c > 0, or use an absolute lambda");
+        }
+        return l;
+    }
+
+    private Map<String, Object> provenance(ArtRlConfig config, double lambda, double gamma, double gamma0,
+                                           int iterations,
                                            Distillation.Result distilled, long calls, double wall, int resumedFrom,
                                            Optimiser opt) {
         Map<String, Object> m = new LinkedHashMap<>(problem.provenance());
@@ -338,6 +386,8 @@ public final class ArtRlTrainer {
         m.put("sigma_max", problem.sigmaMax());
         m.put("sigma_min", problem.sigmaMin());
         m.put("initial_state", problem.initial().describe());
+        m.put("lambda_effective", lambda);
+        m.put("actor_features", actorFeatures(config).id());
         m.put("gamma0", gamma0);
         m.put("final_gamma", gamma);
         m.put("distilled_kept", distilled.kept());
@@ -373,8 +423,10 @@ public final class ArtRlTrainer {
         final double[] theta;
         final double[] mean;
         final double[] qn;
+        final double[] arow;
+        final double[] afeats;
 
-        Buffers(int b, int k, int d, int nf) {
+        Buffers(int b, int k, int d, int nf, int na) {
             x = new double[b * d];
             f = new double[b * d];
             q = new double[b * d];
@@ -385,6 +437,8 @@ public final class ArtRlTrainer {
             theta = new double[b * k];
             mean = new double[b * k];
             qn = new double[b * k];
+            arow = new double[b * na];
+            afeats = new double[b * k * na];
         }
     }
 

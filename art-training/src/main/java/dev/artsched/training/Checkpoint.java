@@ -32,10 +32,12 @@ import java.util.zip.CRC32;
  * @param actorOpt       actor optimiser state
  * @param criticOpt      critic optimiser state
  * @param distill        distillation buffer, oldest first
+ * @param lambda         the effective exploration level in use (NaN when read from a checkpoint written before
+ *                       relative lambdas existed)
  */
 public record Checkpoint(String fingerprint, int iteration, double gamma, double gamma0, long rngState, long calls,
                          double elapsedSeconds, double[][] actor, double[][] critic, double[][] actorOpt,
-                         double[][] criticOpt, double[][] distill) {
+                         double[][] criticOpt, double[][] distill, double lambda) {
 
     /** The format tag at the start of every checkpoint. */
     public static final String FORMAT = "art-rl-checkpoint/1";
@@ -56,6 +58,7 @@ public record Checkpoint(String fingerprint, int iteration, double gamma, double
                 for (double[][] block : new double[][][] {actor, critic, actorOpt, criticOpt, distill}) {
                     writeBlock(out, block);
                 }
+                out.writeDouble(lambda);
             }
             byte[] body = bytes.toByteArray();
             CRC32 crc = new CRC32();
@@ -109,8 +112,9 @@ public record Checkpoint(String fingerprint, int iteration, double gamma, double
             double[][] aOpt = readBlock(in);
             double[][] cOpt = readBlock(in);
             double[][] distill = readBlock(in);
+            double lambda = in.available() >= Double.BYTES ? in.readDouble() : Double.NaN;
             return new Checkpoint(fp, iteration, gamma, gamma0, rng, calls, elapsed, actor, critic, aOpt, cOpt,
-                    distill);
+                    distill, lambda);
         } catch (IOException | RuntimeException e) {
             if (e instanceof ArtException a) {
                 throw a;

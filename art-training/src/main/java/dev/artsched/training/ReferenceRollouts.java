@@ -98,4 +98,17 @@ public record ReferenceRollouts(double sigmaMax, double[] psi, double[] meanQ, d
         double gamma0 = -(2.0 / t) * acc / m;
         return new ReferenceRollouts(t, psi, meanQ, gamma0, m, model.calls() - calls0);
     }
+
+    /**
+     * The scale c = (1/T) integral_0^T sqrt(mean |Q|) dpsi (trapezoid rule on the fine grid). The time-only ART
+     * optimum is theta* = c / sqrt(mean |Q|) (Cauchy-Schwarz with the budget integral dpsi / theta = T), so c sets
+     * the exploration level of a relative lambda.
+     */
+    public double rootScale() {
+        double acc = 0;
+        for (int k = 1; k < psi.length; k++) {
+            acc += 0.5 * (psi[k] - psi[k - 1]) * (Math.sqrt(meanQ[k]) + Math.sqrt(meanQ[k - 1]));
+        }
+        return acc / sigmaMax;
+    }
 }

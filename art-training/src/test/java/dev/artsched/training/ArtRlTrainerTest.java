@@ -73,6 +73,81 @@ class ArtRlTrainerTest {
     }
 
     @Test
+    void relativeLambdaScalesWithTheSquaredRootMeanOfQ() {
+        ArtProblem p = AnalyticModels.paper1d();
+        ArtRlConfig c = small(2).withRelativeLambda(true).withLambda(0.5).withGammaReference(4096, 1000);
+        ReferenceRollouts ref = ArtRlTrainer.reference(p, c);
+        // 1-D closed form: mean |Q| = sqrt(2/pi) (1 + s^2)^(-3/2), so c = (1/3) int_0^3 (2/pi)^(1/4) (1+s^2)^(-3/4) ds
+        double exact = 0;
+        int n = 200_000;
+        for (int i = 0; i < n; i++) {
+            double s = 3.0 * (i + 0.5) / n;
+            exact += Math.pow(2 / Math.PI, 0.25) * Math.pow(1 + s * s, -0.75) * 3.0 / n;
+        }
+        exact /= 3.0;
+        assertThat(ref.rootScale()).isCloseTo(exact, org.assertj.core.api.Assertions.within(0.02 * exact));
+        assertThat(ArtRlTrainer.effectiveLambda(c, ref)).isCloseTo(0.5 * ref.rootScale() * ref.rootScale(),
+                org.assertj.core.api.Assertions.within(1e-15));
+        assertThat(ArtRlTrainer.effectiveLambda(c.withRelativeLambda(false), ref)).isEqualTo(0.5);
+        // |Q| scaled by 4 (as a different norm would do) scales the effective lambda by 4: the exploration level
+        // relative to the optimal clock speed does not depend on the scale of |Q|
+        double[] q4 = ref.meanQ();
+        for (int i = 0; i < q4.length; i++) {
+            q4[i] *= 4;
+        }
+        ReferenceRollouts scaled = new ReferenceRollouts(ref.sigmaMax(), ref.psi(), q4, 4 * ref.gamma0(),
+                ref.trajectories(), ref.calls());
+        assertThat(ArtRlTrainer.effectiveLambda(c, scaled) / ArtRlTrainer.effectiveLambda(c, ref))
+                .isCloseTo(4.0, org.assertj.core.api.Assertions.within(1e-12));
+    }
+
+    @Test
+    void timeOnlyActorWithRelativeLambdaTrainsAndRecordsItsSettings() {
+        ArtRlConfig c = small(4).withTimeOnlyActor(true).withRelativeLambda(true).withPositiveMean(true)
+                .withLambda(0.5);
+        ArtRlResult r = trainer(AnalyticModels.paper1d()).train(c, TrainingRun.quiet());
+        Schedule.validate(r.sigmas());
+        assertThat(r.training()).containsEntry("actor_features", "time3").containsKey("lambda_effective");
+        assertThat((double) r.training().get("lambda_effective")).isBetween(0.5 * 0.16, 0.5 * 0.21);
+        assertThat(r.training().get("hyperparameters").toString()).contains("actor_inputs=time")
+                .contains("lambda_mode=relative");
+        // the time-only actor is a different network from the paper's (t, x, psi) actor
+        assertThat(r.sigmas()).isNotEqualTo(trainer(AnalyticModels.paper1d())
+                .train(small(4).withRelativeLambda(true).withPositiveMean(true).withLambda(0.5), TrainingRun.quiet())
+                .sigmas());
+    }
+
+    @Test
+    void resumeWithRelativeLambdaReusesTheRecordedLevel() {
+        ArtRlConfig c = small(9).withTimeOnlyActor(true).withRelativeLambda(true);
+        double[] straight = trainer(AnalyticModels.paper1d()).train(c, TrainingRun.quiet()).sigmas();
+        Path ck = dir.resolve("rel.ckpt");
+        TrainingListener crash = new TrainingListener() {
+            @Override
+            public void onIteration(IterationStats s) {
+                if (s.iteration() == 12) {
+                    throw new IllegalStateException("simulated kill");
+                }
+            }
+        };
+        assertThatThrownBy(() -> trainer(AnalyticModels.paper1d()).train(c, new TrainingRun(ck, true, null, false,
+                crash))).hasMessageContaining("simulated kill");
+        double recorded = Checkpoint.read(ck).lambda();
+        assertThat(recorded).isGreaterThan(0).isLessThan(0.1);
+        ArtRlResult resumed = trainer(AnalyticModels.paper1d()).train(c, new TrainingRun(ck, true, null, false,
+                null));
+        assertThat(resumed.sigmas()).containsExactly(straight);
+        assertThat(resumed.training()).containsEntry("lambda_effective", recorded);
+        // a checkpoint from before relative lambdas (no recorded level) cannot resume a relative run
+        Checkpoint old = Checkpoint.read(ck);
+        new Checkpoint(old.fingerprint(), 10, old.gamma(), old.gamma0(), old.rngState(), old.calls(),
+                old.elapsedSeconds(), old.actor(), old.critic(), old.actorOpt(), old.criticOpt(), old.distill(),
+                Double.NaN).write(ck);
+        assertThatThrownBy(() -> trainer(AnalyticModels.paper1d()).train(c, new TrainingRun(ck, true, null, false,
+                null))).isInstanceOf(ArtException.class).hasMessageContaining("predates relative lambdas");
+    }
+
+    @Test
     void sameSeedSameGridOtherSeedOtherGrid() {
         ArtProblem p = AnalyticModels.paper1d();
         double[] a = trainer(p).train(small(5), TrainingRun.quiet()).sigmas();

@@ -17,7 +17,7 @@ class CheckpointTest {
     private static Checkpoint sample() {
         return new Checkpoint("K=3", 42, -0.7, -0.75, 123456789L, 99L, 1.5,
                 new double[][] {{1, 2}, {3}}, new double[][] {{4}}, new double[][] {{1}, {0.1}, {0.2}},
-                new double[][] {{2}, {0.3}, {0.4}}, new double[][] {{1, 1, 1}});
+                new double[][] {{2}, {0.3}, {0.4}}, new double[][] {{1, 1, 1}}, 0.0625);
     }
 
     @Test
@@ -34,9 +34,27 @@ class CheckpointTest {
         assertThat(c.actor()).isDeepEqualTo(new double[][] {{1, 2}, {3}});
         assertThat(c.criticOpt()).isDeepEqualTo(new double[][] {{2}, {0.3}, {0.4}});
         assertThat(c.distill()).isDeepEqualTo(new double[][] {{1, 1, 1}});
+        assertThat(c.lambda()).isEqualTo(0.0625);
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(p);
         }
+    }
+
+    @Test
+    void checkpointWithoutARecordedLambdaReadsAsNaN() throws Exception {
+        // the layout written before the exploration level was recorded: the same body without the last double
+        Path p = dir.resolve("old.bin");
+        sample().write(p);
+        byte[] all = Files.readAllBytes(p);
+        byte[] body = java.util.Arrays.copyOf(all, all.length - 16);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(body);
+        java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(body.length + 8).put(body).putLong(crc.getValue());
+        Files.write(p, old.array());
+        Checkpoint c = Checkpoint.read(p);
+        assertThat(c.lambda()).isNaN();
+        assertThat(c.distill()).isDeepEqualTo(new double[][] {{1, 1, 1}});
+        assertThat(c.iteration()).isEqualTo(42);
     }
 
     @Test

@@ -142,6 +142,17 @@ public final class TrainCommand implements Callable<Integer> {
             description = "ART-RL actor mean head: linear (the paper's, default) or softplus (always > 0).")
     String actorMean;
 
+    @Option(names = "--actor-inputs", defaultValue = "all", paramLabel = "A",
+            description = "ART-RL actor inputs: all (the critic's features, the paper's; default) or time (t, psi, "
+                    + "log s only: targets the best fixed grid).")
+    String actorInputs;
+
+    @Option(names = "--lambda-mode", defaultValue = "absolute", paramLabel = "M",
+            description = "absolute (the paper's; default) or relative: lambda is scaled by c^2, c = mean sqrt|Q| "
+                    + "over the reference rollouts, so sqrt(lambda) is the exploration std relative to the optimal "
+                    + "clock speed whatever the model's |Q| scale.")
+    String lambdaMode;
+
     @Option(names = "--gamma-step", defaultValue = "1e-4", paramLabel = "A",
             description = "ART-RL step of the budget multiplier gamma (default ${DEFAULT-VALUE}, the paper's).")
     double gammaStep;
@@ -231,6 +242,8 @@ public final class TrainCommand implements Callable<Integer> {
                 ArtRlConfig config = ArtRlConfig.paper(seed).withTrainSteps(k).withIterations(iterations)
                         .withBatch(batch).withDistill(distill).withCheckpointEvery(checkpointEvery).withLambda(lambda)
                         .withGammaStep(gammaStep).withPositiveMean(positiveMean(actorMean))
+                        .withTimeOnlyActor(choice("--actor-inputs", actorInputs, "time", "all"))
+                        .withRelativeLambda(choice("--lambda-mode", lambdaMode, "relative", "absolute"))
                         .withGammaReference(rollouts != null ? rollouts : 256, fine);
                 Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
                 Path met = metrics != null ? metrics : sibling(out, ".metrics.jsonl");
@@ -311,6 +324,15 @@ public final class TrainCommand implements Callable<Integer> {
             default:
                 throw new ArtException("--actor-mean expected linear or softplus, found '" + head + "'");
         }
+    }
+
+    /** true for {@code yes}, false for {@code no}, else one error naming the option. */
+    private static boolean choice(String option, String value, String yes, String no) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals(yes) || v.equals(no)) {
+            return v.equals(yes);
+        }
+        throw new ArtException(option + " expected " + no + " or " + yes + ", found '" + value + "'");
     }
 
     private static Path sibling(Path file, String suffix) {
