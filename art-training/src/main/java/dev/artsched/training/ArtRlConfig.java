@@ -24,9 +24,8 @@ import java.util.Map;
  * @param actorOutBias    the actor's output bias at start (theta ~ 1)
  * @param checkpointEvery iterations between checkpoints
  * @param seed            seed of every random draw
- * @param positiveMean    actor mean m = softplus(NN_a) instead of the paper's linear head NN_a (opt-in
- *                        [decision] for models whose |Q| spans decades; the bias then starts at log(e - 1) so
- *                        theta ~ 1 still)
+ * @param meanHead        the actor's output head: linear (the paper's), softplus or exp; the output bias starts
+ *                        where the head gives theta = actorOutBias
  * @param timeOnlyActor   the actor sees only the clock features (t/T, psi/T, log s) while the critic keeps the full
  *                        feature map: the policy then targets the best fixed grid directly (ART.md section 3
  *                        caveat) instead of a per-trajectory speed that distillation averages away
@@ -34,14 +33,72 @@ import java.util.Map;
  *                        c = (1/T) integral_0^T sqrt(mean |Q|) dpsi from the gamma_0 reference rollouts. For the
  *                        time-only optimum theta* = c / sqrt(|Q|), so the exploration std is sqrt(lambda) theta*
  *                        at every step, whatever the scale of |Q| (which spans decades between models)
+ * @param closedFormPrior the actor's mean is theta_cf(psi) times the head's output, theta_cf = c / sqrt(mean |Q|)
+ *                        the closed-form speed from the gamma_0 reference rollouts [decision]: the policy starts at
+ *                        the closed-form grid instead of Uniform and the networks learn the correction. Where |Q| is
+ *                        tiny the ART cost is nearly flat in theta, so the speed there is set by the critic's
+ *                        small errors amplified by 1/|Q|; the prior keeps that flat region at the closed form's
+ *                        answer
+ * @param monteCarlo      both updates use the Monte-Carlo advantage G_k - V_k (G_k the rollout's return from step k
+ *                        with the pinned terminal value) instead of the TD error delta_k [decision]: the sum of
+ *                        the TD errors from k on, so the actor's gradient no longer inherits the critic's bias
+ *                        where the cost is flat; the critic becomes a baseline
  */
 public record ArtRlConfig(int trainSteps, int iterations, int batch, double lambda, double eps, double gammaStep,
                           int distill, int gammaRollouts, int fineSteps, double actorOutScale, double actorOutBias,
-                          int checkpointEvery, long seed, boolean positiveMean, boolean timeOnlyActor,
-                          boolean relativeLambda) {
+                          int checkpointEvery, long seed, MeanHead meanHead, boolean timeOnlyActor,
+                          boolean relativeLambda, boolean closedFormPrior, boolean monteCarlo) {
+
+    /**
+     * How the actor network's output z becomes the mean clock speed m. The optimal speed spans decades when |Q|
+     * does (theta* ~ |Q|^(-1/2): on a T = 80 image model from ~0.1 to ~30), and Adam moves each weight by about
+     * its learning rate per step, so the head decides which speeds 5000 iterations can reach.
+     */
+    public enum MeanHead {
+        /** m = z, the paper's linear head. */
+        LINEAR,
+        /** m = softplus(z) > 0. */
+        SOFTPLUS,
+        /** m = exp(z) > 0, the log-speed head: every decade of speed is the same distance in z [decision]. */
+        EXP;
+
+        /** The pre-activation bias that gives the speed {@code theta} at start. */
+        public double biasFor(double theta) {
+            return switch (this) {
+                case LINEAR -> theta;
+                case SOFTPLUS -> Math.log(Math.expm1(theta));
+                case EXP -> Math.log(theta);
+            };
+        }
+
+        /** The mean speed for the network output {@code z}. */
+        public double apply(double z) {
+            return switch (this) {
+                case LINEAR -> z;
+                case SOFTPLUS -> z > 30 ? z : Math.log1p(Math.exp(z));
+                case EXP -> Math.exp(Math.min(z, 50.0));
+            };
+        }
+
+        /** Lower-case name, as on the command line and in provenance. */
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Parses linear, softplus or exp. */
+        public static MeanHead parse(String text) {
+            for (MeanHead h : values()) {
+                if (h.id().equalsIgnoreCase(text == null ? "" : text.trim())) {
+                    return h;
+                }
+            }
+            throw new ArtException("--actor-mean expected linear, softplus or exp, found '" + text + "'");
+        }
+    }
 
     /** Validates. */
     public ArtRlConfig {
+        java.util.Objects.requireNonNull(meanHead, "meanHead");
         positive("train steps K", trainSteps);
         positive("iterations", iterations);
         positive("batch", batch);
@@ -66,86 +123,125 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
 
     /** The verified paper defaults with the given seed. */
     public static ArtRlConfig paper(long seed) {
-        return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed, false, false, false);
+        return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed, MeanHead.LINEAR, false, false, false,
+                false);
     }
 
     /** A copy with another K. */
     public ArtRlConfig withTrainSteps(int k) {
         return new ArtRlConfig(k, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
-                relativeLambda);
+                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
+                relativeLambda,
+                closedFormPrior,
+                monteCarlo);
     }
 
     /** A copy with another reference for gamma_0: {@code rollouts} trajectories on a {@code fine}-step grid. */
     public ArtRlConfig withGammaReference(int rollouts, int fine) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, rollouts, fine,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
-                relativeLambda);
+                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
+                relativeLambda,
+                closedFormPrior,
+                monteCarlo);
     }
 
     /** A copy with another iteration count. */
     public ArtRlConfig withIterations(int n) {
         return new ArtRlConfig(trainSteps, n, batch, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
-                relativeLambda);
+                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
+                relativeLambda,
+                closedFormPrior,
+                monteCarlo);
     }
 
     /** A copy with another batch size. */
     public ArtRlConfig withBatch(int b) {
         return new ArtRlConfig(trainSteps, iterations, b, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
-                relativeLambda);
+                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
+                relativeLambda,
+                closedFormPrior,
+                monteCarlo);
     }
 
     /** A copy with another number of distilled trajectories. */
     public ArtRlConfig withDistill(int m) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, m, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
-                relativeLambda);
+                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
+                relativeLambda,
+                closedFormPrior,
+                monteCarlo);
     }
 
     /** A copy with another checkpoint interval. */
     public ArtRlConfig withCheckpointEvery(int n) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, n, seed, positiveMean, timeOnlyActor, relativeLambda);
+                fineSteps, actorOutScale, actorOutBias, n, seed, meanHead, timeOnlyActor, relativeLambda,
+                closedFormPrior,
+                monteCarlo);
     }
 
     /** A copy with another exploration level lambda. */
     public ArtRlConfig withLambda(double l) {
         return new ArtRlConfig(trainSteps, iterations, batch, l, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
-                relativeLambda);
+                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
+                relativeLambda,
+                closedFormPrior,
+                monteCarlo);
     }
 
     /** A copy with another multiplier step a_gamma. */
     public ArtRlConfig withGammaStep(double a) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, a, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor,
-                relativeLambda);
+                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
+                relativeLambda,
+                closedFormPrior,
+                monteCarlo);
     }
 
-    /** A copy with the actor mean head chosen: softplus (true) or the paper's linear output (false). */
-    public ArtRlConfig withPositiveMean(boolean positive) {
+    /** A copy with another actor mean head. */
+    public ArtRlConfig withMeanHead(MeanHead head) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, positive, timeOnlyActor, relativeLambda);
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, head, timeOnlyActor, relativeLambda,
+                closedFormPrior,
+                monteCarlo);
     }
 
     /** A copy whose actor sees only the clock features (true) or the full feature map (false, the paper's). */
     public ArtRlConfig withTimeOnlyActor(boolean timeOnly) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnly, relativeLambda);
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnly, relativeLambda,
+                closedFormPrior,
+                monteCarlo);
     }
 
     /** A copy with lambda relative to the reference |Q| scale (true) or absolute (false, the paper's). */
     public ArtRlConfig withRelativeLambda(boolean relative) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, positiveMean, timeOnlyActor, relative);
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relative,
+                closedFormPrior,
+                monteCarlo);
+    }
+
+    /** A copy whose actor mean is the closed-form speed times the head's output (true), or the head alone. */
+    public ArtRlConfig withClosedFormPrior(boolean prior) {
+        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relativeLambda,
+                prior, monteCarlo);
+    }
+
+    /** A copy whose updates use the Monte-Carlo advantage (true) or the paper's TD error (false). */
+    public ArtRlConfig withMonteCarlo(boolean mc) {
+        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relativeLambda,
+                closedFormPrior, mc);
     }
 
     /** A copy with another seed. */
     public ArtRlConfig withSeed(long s) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, s, positiveMean, timeOnlyActor, relativeLambda);
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, s, meanHead, timeOnlyActor, relativeLambda,
+                closedFormPrior,
+                monteCarlo);
     }
 
     /** Iterations at the end of training whose trajectories feed the distillation: ceil(M / B). */
@@ -168,9 +264,11 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         d.put("actor_output_scale", actorOutScale);
         d.put("actor_output_bias", actorOutBias);
         d.put("checkpoint_every", checkpointEvery);
-        d.put("actor_mean", positiveMean ? "softplus" : "linear");
+        d.put("actor_mean", meanHead.id());
         d.put("actor_inputs", timeOnlyActor ? "time" : "all");
         d.put("lambda_mode", relativeLambda ? "relative" : "absolute");
+        d.put("actor_prior", closedFormPrior ? "closed-form" : "none");
+        d.put("advantage", monteCarlo ? "monte-carlo" : "td");
         return d;
     }
 }

@@ -89,8 +89,7 @@ public final class ArtRlTrainer {
 
         try (Mlp actor = networks.create(actorFeatures.size(), new Rng(config.seed() + 1));
              Mlp critic = networks.create(nf, new Rng(config.seed() + 2))) {
-            actor.initOutputLayer(config.actorOutScale(), config.positiveMean()
-                    ? Math.log(Math.expm1(config.actorOutBias())) : config.actorOutBias());
+            actor.initOutputLayer(config.actorOutScale(), config.meanHead().biasFor(config.actorOutBias()));
             Optimiser actorOpt = optimisers.create("actor");
             Optimiser criticOpt = optimisers.create("critic");
             Rng rng = new Rng(config.seed());
@@ -99,6 +98,7 @@ public final class ArtRlTrainer {
             double gamma;
             double gamma0;
             double lambda;
+            SpeedPrior prior = null;
             double previousSeconds = 0;
             long previousCalls = 0;
             int resumedFrom = 0;
@@ -135,6 +135,13 @@ public final class ArtRlTrainer {
                     }
                     lambda = config.lambda();
                 }
+                if (config.closedFormPrior()) {
+                    if (c.prior().length == 0) {
+                        throw new ArtException("checkpoint " + run.checkpoint() + " holds no closed-form prior: "
+                                + "expected one for --actor-prior closed-form; delete it or run without --resume");
+                    }
+                    prior = SpeedPrior.restore(c.prior());
+                }
                 previousSeconds = c.elapsedSeconds();
                 previousCalls = c.calls();
                 resumedFrom = iteration;
@@ -143,6 +150,7 @@ public final class ArtRlTrainer {
                 gamma0 = ref.gamma0();
                 gamma = gamma0;
                 lambda = effectiveLambda(config, ref);
+                prior = config.closedFormPrior() ? SpeedPrior.closedForm(ref, config.eps()) : null;
             }
 
             Buffers buf = new Buffers(b, k, d, nf, actorFeatures.size());
@@ -154,7 +162,7 @@ public final class ArtRlTrainer {
             MetricsWriter metrics = run.metrics() == null ? null : new MetricsWriter(run.metrics());
             try {
                 while (iteration < config.iterations()) {
-                    rollout(config, lambda, actorFeatures, actor, rng, buf);
+                    rollout(config, lambda, prior, actorFeatures, actor, rng, buf);
                     Losses losses = update(config, lambda, actor, critic, actorOpt, criticOpt, gamma, buf);
                     double budget = 0;
                     double meanBudget = 0;
@@ -195,7 +203,8 @@ public final class ArtRlTrainer {
                         }
                         new Checkpoint(fingerprint, iteration, gamma, gamma0, rng.state(), calls, elapsed,
                                 actor.parameters(), critic.parameters(), actorOpt.exportState(),
-                                criticOpt.exportState(), distillation.export(), lambda).write(run.checkpoint());
+                                criticOpt.exportState(), distillation.export(), lambda,
+                                prior == null ? new double[0][] : prior.export()).write(run.checkpoint());
                         run.listener().onCheckpoint(iteration, run.checkpoint());
                     }
                     run.listener().onIteration(stats);
@@ -219,8 +228,8 @@ public final class ArtRlTrainer {
     }
 
     /** Rolls out B trajectories with the current actor, filling features, theta, means and |Q|. */
-    private void rollout(ArtRlConfig config, double lambda, FeatureMap actorFeatures, Mlp actor, Rng rng,
-                         Buffers buf) {
+    private void rollout(ArtRlConfig config, double lambda, SpeedPrior prior, FeatureMap actorFeatures, Mlp actor,
+                         Rng rng, Buffers buf) {
         int k = config.trainSteps();
         int b = config.batch();
         int d = problem.dim();
@@ -245,10 +254,10 @@ public final class ArtRlTrainer {
                 System.arraycopy(buf.arow, i * na, buf.afeats, (i * k + step) * na, na);
             }
             double[] m = actor.predict(buf.arow, b);
-            if (config.positiveMean()) {
-                for (int i = 0; i < b; i++) {
-                    m[i] = m[i] > 30 ? m[i] : Math.log1p(Math.exp(m[i]));
-                }
+            for (int i = 0; i < b; i++) {
+                double base = prior == null ? 1.0 : prior.at(buf.psi[i]);
+                buf.prior[i * k + step] = base;
+                m[i] = base * config.meanHead().apply(m[i]);
             }
             for (int i = 0; i < b; i++) {
                 double mi = m[i];
@@ -303,15 +312,31 @@ public final class ArtRlTrainer {
                                 + buf.qn[idx] + "); expected finite values");
                     }
                     delta[idx] = dl;
-                    coef[idx] = Math.max(buf.qn[idx], config.eps()) / (2.0 * lambda) * dl;
                     tdSum += dl;
+                }
+                if (config.monteCarlo()) {
+                    // G_k - V_k = sum_{j >= k} delta_j (the values in between telescope away)
+                    double acc = 0;
+                    for (int j = k - 1; j >= 0; j--) {
+                        acc += delta[i * k + j];
+                        delta[i * k + j] = acc;
+                    }
+                }
+                for (int j = 0; j < k; j++) {
+                    int idx = i * k + j;
+                    coef[idx] = Math.max(buf.qn[idx], config.eps()) / (2.0 * lambda) * delta[idx];
                 }
             }
             losses.meanTd = tdSum / rows;
             NDArray criticLoss = v.mul(sub.create(delta)).sum().neg().div(b);
             NDArray ain = sub.create(buf.afeats, new Shape(rows, na));
-            NDArray m = config.positiveMean() ? ai.djl.nn.Activation.softPlus(actor.forward(ain, true))
-                    : actor.forward(ain, true);
+            NDArray z = actor.forward(ain, true);
+            NDArray head = switch (config.meanHead()) {
+                case LINEAR -> z;
+                case SOFTPLUS -> ai.djl.nn.Activation.softPlus(z);
+                case EXP -> z.minimum(50.0).exp();
+            };
+            NDArray m = head.mul(sub.create(buf.prior));
             NDArray diff = sub.create(buf.theta).sub(m);
             NDArray actorLoss = diff.mul(diff).mul(sub.create(coef)).sum().div(b);
             gc.backward(criticLoss.add(actorLoss));
@@ -337,10 +362,11 @@ public final class ArtRlTrainer {
 
     private String fingerprint(ArtRlConfig c) {
         return String.format(Locale.ROOT,
-                "K=%d B=%d lambda=%s%s eps=%s gamma_step=%s M=%d seed=%d mean=%s actor=%s T=%s sigma_min=%s "
+                "K=%d B=%d lambda=%s%s prior=%s advantage=%s eps=%s gamma_step=%s M=%d seed=%d mean=%s actor=%s T=%s sigma_min=%s "
                         + "dim=%d features=%s networks=%dx%d model=%s",
-                c.trainSteps(), c.batch(), c.lambda(), c.relativeLambda() ? "(relative)" : "", c.eps(),
-                c.gammaStep(), c.distill(), c.seed(), c.positiveMean() ? "softplus" : "linear",
+                c.trainSteps(), c.batch(), c.lambda(), c.relativeLambda() ? "(relative)" : "",
+                c.closedFormPrior() ? "closed-form" : "none", c.monteCarlo() ? "monte-carlo" : "td", c.eps(),
+                c.gammaStep(), c.distill(), c.seed(), c.meanHead().id(),
                 actorFeatures(c).id(),
                 problem.sigmaMax(), problem.sigmaMin(), problem.dim(), features.id(), networks.layers(),
                 networks.width(), problem.provenance().getOrDefault("model", "?"));
@@ -425,6 +451,7 @@ public final class ArtRlTrainer {
         final double[] qn;
         final double[] arow;
         final double[] afeats;
+        final double[] prior;
 
         Buffers(int b, int k, int d, int nf, int na) {
             x = new double[b * d];
@@ -438,6 +465,7 @@ public final class ArtRlTrainer {
             mean = new double[b * k];
             qn = new double[b * k];
             arow = new double[b * na];
+            prior = new double[b * k];
             afeats = new double[b * k * na];
         }
     }

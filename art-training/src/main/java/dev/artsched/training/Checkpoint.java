@@ -34,10 +34,12 @@ import java.util.zip.CRC32;
  * @param distill        distillation buffer, oldest first
  * @param lambda         the effective exploration level in use (NaN when read from a checkpoint written before
  *                       relative lambdas existed)
+ * @param prior          the closed-form speed prior as {psi nodes, speeds}, or an empty array when none is used
  */
 public record Checkpoint(String fingerprint, int iteration, double gamma, double gamma0, long rngState, long calls,
                          double elapsedSeconds, double[][] actor, double[][] critic, double[][] actorOpt,
-                         double[][] criticOpt, double[][] distill, double lambda) {
+                         double[][] criticOpt, double[][] distill, double lambda,
+                         double[][] prior) {
 
     /** The format tag at the start of every checkpoint. */
     public static final String FORMAT = "art-rl-checkpoint/1";
@@ -59,6 +61,7 @@ public record Checkpoint(String fingerprint, int iteration, double gamma, double
                     writeBlock(out, block);
                 }
                 out.writeDouble(lambda);
+                writeBlock(out, prior);
             }
             byte[] body = bytes.toByteArray();
             CRC32 crc = new CRC32();
@@ -113,8 +116,9 @@ public record Checkpoint(String fingerprint, int iteration, double gamma, double
             double[][] cOpt = readBlock(in);
             double[][] distill = readBlock(in);
             double lambda = in.available() >= Double.BYTES ? in.readDouble() : Double.NaN;
+            double[][] prior = in.available() > 0 ? readBlock(in) : new double[0][];
             return new Checkpoint(fp, iteration, gamma, gamma0, rng, calls, elapsed, actor, critic, aOpt, cOpt,
-                    distill, lambda);
+                    distill, lambda, prior);
         } catch (IOException | RuntimeException e) {
             if (e instanceof ArtException a) {
                 throw a;

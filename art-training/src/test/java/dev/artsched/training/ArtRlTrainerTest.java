@@ -19,6 +19,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class ArtRlTrainerTest {
     @TempDir
@@ -57,7 +58,7 @@ class ArtRlTrainerTest {
 
     @Test
     void softplusActorHeadStartsAtThetaOneAndGivesAValidGrid() {
-        ArtRlConfig c = small(8).withPositiveMean(true).withIterations(1).withDistill(4);
+        ArtRlConfig c = small(8).withMeanHead(ArtRlConfig.MeanHead.SOFTPLUS).withIterations(1).withDistill(4);
         ArtRlResult first = trainer(AnalyticModels.paper1d()).train(c, TrainingRun.quiet());
         // one iteration: every recorded mean is softplus(log(e - 1) + O(0.01)) ~ 1, so the grid is near uniform
         double[] uniform = new double[21];
@@ -65,7 +66,7 @@ class ArtRlTrainerTest {
             uniform[k] = 3.0 * (1 - k / 20.0);
         }
         assertThat(first.sigmas()).containsExactly(uniform, org.assertj.core.api.Assertions.within(0.05));
-        ArtRlResult r = trainer(AnalyticModels.paper1d()).train(small(8).withPositiveMean(true), TrainingRun.quiet());
+        ArtRlResult r = trainer(AnalyticModels.paper1d()).train(small(8).withMeanHead(ArtRlConfig.MeanHead.SOFTPLUS), TrainingRun.quiet());
         Schedule.validate(r.sigmas());
         assertThat(r.training().get("hyperparameters").toString()).contains("actor_mean=softplus");
         assertThat(r.sigmas()).isNotEqualTo(trainer(AnalyticModels.paper1d()).train(small(8), TrainingRun.quiet())
@@ -103,7 +104,7 @@ class ArtRlTrainerTest {
 
     @Test
     void timeOnlyActorWithRelativeLambdaTrainsAndRecordsItsSettings() {
-        ArtRlConfig c = small(4).withTimeOnlyActor(true).withRelativeLambda(true).withPositiveMean(true)
+        ArtRlConfig c = small(4).withTimeOnlyActor(true).withRelativeLambda(true).withMeanHead(ArtRlConfig.MeanHead.SOFTPLUS)
                 .withLambda(0.5);
         ArtRlResult r = trainer(AnalyticModels.paper1d()).train(c, TrainingRun.quiet());
         Schedule.validate(r.sigmas());
@@ -113,7 +114,7 @@ class ArtRlTrainerTest {
                 .contains("lambda_mode=relative");
         // the time-only actor is a different network from the paper's (t, x, psi) actor
         assertThat(r.sigmas()).isNotEqualTo(trainer(AnalyticModels.paper1d())
-                .train(small(4).withRelativeLambda(true).withPositiveMean(true).withLambda(0.5), TrainingRun.quiet())
+                .train(small(4).withRelativeLambda(true).withMeanHead(ArtRlConfig.MeanHead.SOFTPLUS).withLambda(0.5), TrainingRun.quiet())
                 .sigmas());
     }
 
@@ -142,9 +143,28 @@ class ArtRlTrainerTest {
         Checkpoint old = Checkpoint.read(ck);
         new Checkpoint(old.fingerprint(), 10, old.gamma(), old.gamma0(), old.rngState(), old.calls(),
                 old.elapsedSeconds(), old.actor(), old.critic(), old.actorOpt(), old.criticOpt(), old.distill(),
-                Double.NaN).write(ck);
+                Double.NaN, new double[0][]).write(ck);
         assertThatThrownBy(() -> trainer(AnalyticModels.paper1d()).train(c, new TrainingRun(ck, true, null, false,
                 null))).isInstanceOf(ArtException.class).hasMessageContaining("predates relative lambdas");
+    }
+
+    @Test
+    void closedFormPriorStartsTrainingAtTheClosedFormGrid() {
+        ArtProblem p = AnalyticModels.paper1d();
+        ArtRlConfig c = small(6).withClosedFormPrior(true).withTimeOnlyActor(true).withMeanHead(
+                ArtRlConfig.MeanHead.EXP).withRelativeLambda(true).withLambda(0.5).withIterations(1).withDistill(4)
+                .withTrainSteps(50);
+        ArtRlResult first = trainer(p).train(c, TrainingRun.quiet());
+        double[] cf = ArtClosedForm.sigmas(ArtRlTrainer.reference(p, c), 50);
+        // one iteration: the means are theta_cf(psi) * exp(O(0.01)) along four noisy rollouts, so the distilled
+        // grid is the closed form's up to the left-point clock discretisation
+        for (int k = 0; k <= 50; k++) {
+            assertThat(first.sigmas()[k]).as("sigma_%d", k).isCloseTo(cf[k], within(0.06));
+        }
+        assertThat(first.training().get("hyperparameters").toString()).contains("actor_prior=closed-form");
+        // without the prior the same one iteration is the Uniform grid, far from it at the middle
+        double[] plain = trainer(p).train(c.withClosedFormPrior(false), TrainingRun.quiet()).sigmas();
+        assertThat(Math.abs(plain[25] - cf[25])).isGreaterThan(0.2);
     }
 
     @Test

@@ -17,7 +17,8 @@ class CheckpointTest {
     private static Checkpoint sample() {
         return new Checkpoint("K=3", 42, -0.7, -0.75, 123456789L, 99L, 1.5,
                 new double[][] {{1, 2}, {3}}, new double[][] {{4}}, new double[][] {{1}, {0.1}, {0.2}},
-                new double[][] {{2}, {0.3}, {0.4}}, new double[][] {{1, 1, 1}}, 0.0625);
+                new double[][] {{2}, {0.3}, {0.4}}, new double[][] {{1, 1, 1}}, 0.0625,
+                new double[][] {{0, 5, 10}, {3, 2, 1}});
     }
 
     @Test
@@ -35,6 +36,7 @@ class CheckpointTest {
         assertThat(c.criticOpt()).isDeepEqualTo(new double[][] {{2}, {0.3}, {0.4}});
         assertThat(c.distill()).isDeepEqualTo(new double[][] {{1, 1, 1}});
         assertThat(c.lambda()).isEqualTo(0.0625);
+        assertThat(c.prior()).isDeepEqualTo(new double[][] {{0, 5, 10}, {3, 2, 1}});
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(p);
         }
@@ -46,13 +48,14 @@ class CheckpointTest {
         Path p = dir.resolve("old.bin");
         sample().write(p);
         byte[] all = Files.readAllBytes(p);
-        byte[] body = java.util.Arrays.copyOf(all, all.length - 16);
+        byte[] body = java.util.Arrays.copyOf(all, all.length - 8 - 8 - 60);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(body);
         java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(body.length + 8).put(body).putLong(crc.getValue());
         Files.write(p, old.array());
         Checkpoint c = Checkpoint.read(p);
         assertThat(c.lambda()).isNaN();
+        assertThat(c.prior()).isEmpty();
         assertThat(c.distill()).isDeepEqualTo(new double[][] {{1, 1, 1}});
         assertThat(c.iteration()).isEqualTo(42);
     }

@@ -139,7 +139,8 @@ public final class TrainCommand implements Callable<Integer> {
     double lambda;
 
     @Option(names = "--actor-mean", defaultValue = "linear", paramLabel = "H",
-            description = "ART-RL actor mean head: linear (the paper's, default) or softplus (always > 0).")
+            description = "ART-RL actor mean head: linear (the paper's, default), softplus or exp (log-speed; "
+                    + "reaches speeds that span decades).")
     String actorMean;
 
     @Option(names = "--actor-inputs", defaultValue = "all", paramLabel = "A",
@@ -152,6 +153,17 @@ public final class TrainCommand implements Callable<Integer> {
                     + "over the reference rollouts, so sqrt(lambda) is the exploration std relative to the optimal "
                     + "clock speed whatever the model's |Q| scale.")
     String lambdaMode;
+
+    @Option(names = "--actor-prior", defaultValue = "none", paramLabel = "P",
+            description = "none (the paper's; default) or closed-form: the actor's mean is the closed-form speed "
+                    + "(from the gamma_0 reference rollouts) times the network's output, so training starts at the "
+                    + "closed-form grid.")
+    String actorPrior;
+
+    @Option(names = "--advantage", defaultValue = "td", paramLabel = "A",
+            description = "td (the paper's TD error; default) or monte-carlo (the rollout's return minus the critic: "
+                    + "unbiased where the ART cost is flat).")
+    String advantage;
 
     @Option(names = "--gamma-step", defaultValue = "1e-4", paramLabel = "A",
             description = "ART-RL step of the budget multiplier gamma (default ${DEFAULT-VALUE}, the paper's).")
@@ -241,9 +253,11 @@ public final class TrainCommand implements Callable<Integer> {
                 int k = trainSteps != null ? trainSteps : steps;
                 ArtRlConfig config = ArtRlConfig.paper(seed).withTrainSteps(k).withIterations(iterations)
                         .withBatch(batch).withDistill(distill).withCheckpointEvery(checkpointEvery).withLambda(lambda)
-                        .withGammaStep(gammaStep).withPositiveMean(positiveMean(actorMean))
+                        .withGammaStep(gammaStep).withMeanHead(ArtRlConfig.MeanHead.parse(actorMean))
                         .withTimeOnlyActor(choice("--actor-inputs", actorInputs, "time", "all"))
                         .withRelativeLambda(choice("--lambda-mode", lambdaMode, "relative", "absolute"))
+                        .withClosedFormPrior(choice("--actor-prior", actorPrior, "closed-form", "none"))
+                        .withMonteCarlo(choice("--advantage", advantage, "monte-carlo", "td"))
                         .withGammaReference(rollouts != null ? rollouts : 256, fine);
                 Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
                 Path met = metrics != null ? metrics : sibling(out, ".metrics.jsonl");
@@ -313,17 +327,6 @@ public final class TrainCommand implements Callable<Integer> {
                 bar.setExtraMessage(String.format(Locale.ROOT, " gamma %.4f budget %+.3f", s.gamma(), s.budgetError()));
             }
         };
-    }
-
-    private static boolean positiveMean(String head) {
-        switch (head.trim().toLowerCase(Locale.ROOT)) {
-            case "linear":
-                return false;
-            case "softplus":
-                return true;
-            default:
-                throw new ArtException("--actor-mean expected linear or softplus, found '" + head + "'");
-        }
     }
 
     /** true for {@code yes}, false for {@code no}, else one error naming the option. */
