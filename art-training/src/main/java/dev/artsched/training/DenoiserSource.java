@@ -22,7 +22,8 @@ import java.util.Optional;
 
 /**
  * Where the model comes from: an ONNX denoiser file or an analytic model ({@code analytic:gauss1d},
- * {@code analytic:mixture2d}). Collects provenance (model id, sha256 of every file used) and owns the native
+ * {@code analytic:mixture2d}, reporting the sigma range of their ONNX exports). The one model loader of the
+ * trainer and of every CLI command. Collects provenance (model id, sha256 of every file used) and owns the native
  * resources opened for it, closing them in reverse order. Not thread-safe.
  */
 public final class DenoiserSource implements AutoCloseable {
@@ -46,16 +47,16 @@ public final class DenoiserSource implements AutoCloseable {
             throw new ArtException("--denoiser expected an ONNX file or analytic:NAME (one of "
                     + AnalyticModels.names() + "), found nothing");
         }
-        if (spec.startsWith(AnalyticModels.PREFIX)) {
-            String name = spec.substring(AnalyticModels.PREFIX.length());
-            DenoiserSource s = new DenoiserSource(spec, AnalyticModels.denoiser(name), null, name);
+        if (spec.trim().startsWith(AnalyticModels.PREFIX)) {
+            String name = spec.trim().substring(AnalyticModels.PREFIX.length());
+            DenoiserSource s = new DenoiserSource(spec, AnalyticModels.ranged(name), null, name);
             s.provenance.put("model", spec);
             return s;
         }
-        Path path = Path.of(spec);
+        Path path = Path.of(spec.trim());
         if (!Files.isRegularFile(path)) {
             throw new ArtException("--denoiser expected an ONNX file or analytic:NAME (one of "
-                    + AnalyticModels.names() + "), found '" + spec + "' which is not a file");
+                    + AnalyticModels.names() + "), found '" + spec + "' (no such file)");
         }
         OnnxDenoiser onnx = OnnxDenoiser.load(path);
         DenoiserSource s = new DenoiserSource(spec, onnx, path, null);

@@ -11,6 +11,7 @@ import dev.artsched.training.QNorm;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Map;
 
 /**
@@ -78,5 +79,59 @@ public final class AnalyticModels {
         prov.put("model", PREFIX + name);
         return new ArtProblem(flow, sigmaMax, sigmaMin, initialState(name, sigmaMax),
                 QNorm.forDimension(flow.dim()), prov);
+    }
+
+    /** The denoiser {@code name} reporting the sigma range of its shipped ONNX export (sigma_min 0.002, T). */
+    public static JvpDenoiser ranged(String name) {
+        return new Ranged(denoiser(name), 0.002, defaultSigmaMax(name));
+    }
+
+    /** An analytic model with the sigma range metadata of its ONNX export. */
+    private static final class Ranged implements JvpDenoiser {
+        private final JvpDenoiser inner;
+        private final double sigmaMin;
+        private final double sigmaMax;
+
+        Ranged(JvpDenoiser inner, double sigmaMin, double sigmaMax) {
+            this.inner = inner;
+            this.sigmaMin = sigmaMin;
+            this.sigmaMax = sigmaMax;
+        }
+
+        @Override
+        public int sampleSize() {
+            return inner.sampleSize();
+        }
+
+        @Override
+        public long[] sampleShape() {
+            return inner.sampleShape();
+        }
+
+        @Override
+        public void denoise(float[] x, float[] sigma, int batch, float[] out) {
+            inner.denoise(x, sigma, batch, out);
+        }
+
+        @Override
+        public void jvp(float[] x, float[] sigma, float[] xTangent, float[] sigmaTangent, int batch,
+                        float[] denoised, float[] denoisedTangent) {
+            inner.jvp(x, sigma, xTangent, sigmaTangent, batch, denoised, denoisedTangent);
+        }
+
+        @Override
+        public OptionalDouble sigmaMin() {
+            return OptionalDouble.of(sigmaMin);
+        }
+
+        @Override
+        public OptionalDouble sigmaMax() {
+            return OptionalDouble.of(sigmaMax);
+        }
+
+        @Override
+        public OptionalDouble sigmaData() {
+            return OptionalDouble.of(1.0);
+        }
     }
 }

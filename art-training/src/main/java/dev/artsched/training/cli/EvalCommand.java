@@ -1,5 +1,6 @@
 package dev.artsched.training.cli;
 
+import dev.artsched.training.DenoiserSource;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Schedule;

@@ -9,7 +9,7 @@ import dev.artsched.scheduler.TimestepSchedulers;
 import dev.artsched.training.cli.ArtCli;
 import dev.artsched.training.cli.CliSupport;
 import dev.artsched.training.cli.EvalCommand;
-import dev.artsched.training.cli.DenoiserSource;
+import dev.artsched.training.DenoiserSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -10,7 +10,7 @@ import dev.artsched.scheduler.TimestepScheduler;
 import dev.artsched.scheduler.TimestepSchedulers;
 import dev.artsched.training.cli.CliSupport;
 import dev.artsched.training.cli.EvalCommand;
-import dev.artsched.training.cli.DenoiserSource;
+import dev.artsched.training.DenoiserSource;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

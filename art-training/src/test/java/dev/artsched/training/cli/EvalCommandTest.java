@@ -1,5 +1,6 @@
 package dev.artsched.training.cli;
 
+import dev.artsched.training.DenoiserSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
@@ -195,9 +196,9 @@ class EvalCommandTest {
         assertOneLineError(eval("--denoiser", "analytic:mixture2d", "--schedule", "edm", "--steps", "5,0"),
                 "art: error: --steps: every step count must be >= 1, found 0");
         assertOneLineError(eval("--denoiser", dir.resolve("none.onnx").toString(), "--schedule", "edm"),
-                "art: error: --denoiser: expected analytic:gauss1d, analytic:mixture2d or an existing ONNX file");
+                "art: error: --denoiser expected an ONNX file or analytic:NAME (one of [gauss1d, mixture2d]), found");
         assertOneLineError(eval("--denoiser", "analytic:cifar", "--schedule", "edm"),
-                "art: error: unknown analytic denoiser 'cifar'");
+                "art: error: unknown analytic model 'cifar'");
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, "{\"format\": \"art-schedule/1\", \"name\": \"x\", \"sigmas\": [1, 0.5");
         assertOneLineError(eval("--denoiser", "analytic:mixture2d", "--schedule", "art:path=" + bad),
