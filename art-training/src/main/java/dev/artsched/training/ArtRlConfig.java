@@ -47,7 +47,8 @@ import java.util.Map;
 public record ArtRlConfig(int trainSteps, int iterations, int batch, double lambda, double eps, double gammaStep,
                           int distill, int gammaRollouts, int fineSteps, double actorOutScale, double actorOutBias,
                           int checkpointEvery, long seed, MeanHead meanHead, boolean timeOnlyActor,
-                          boolean relativeLambda, boolean closedFormPrior, boolean monteCarlo) {
+                          boolean relativeLambda, boolean closedFormPrior, boolean monteCarlo,
+                          boolean realizedProgress) {
 
     /**
      * How the actor network's output z becomes the mean clock speed m. The optimal speed spans decades when |Q|
@@ -124,7 +125,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
     /** The verified paper defaults with the given seed. */
     public static ArtRlConfig paper(long seed) {
         return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed, MeanHead.LINEAR, false, false, false,
-                false);
+                false, false);
     }
 
     /** A copy with another K. */
@@ -133,7 +134,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo);
+                monteCarlo, realizedProgress);
     }
 
     /** A copy with another reference for gamma_0: {@code rollouts} trajectories on a {@code fine}-step grid. */
@@ -142,7 +143,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo);
+                monteCarlo, realizedProgress);
     }
 
     /** A copy with another iteration count. */
@@ -151,7 +152,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo);
+                monteCarlo, realizedProgress);
     }
 
     /** A copy with another batch size. */
@@ -160,7 +161,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo);
+                monteCarlo, realizedProgress);
     }
 
     /** A copy with another number of distilled trajectories. */
@@ -169,7 +170,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo);
+                monteCarlo, realizedProgress);
     }
 
     /** A copy with another checkpoint interval. */
@@ -177,7 +178,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, n, seed, meanHead, timeOnlyActor, relativeLambda,
                 closedFormPrior,
-                monteCarlo);
+                monteCarlo, realizedProgress);
     }
 
     /** A copy with another exploration level lambda. */
@@ -186,7 +187,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo);
+                monteCarlo, realizedProgress);
     }
 
     /** A copy with another multiplier step a_gamma. */
@@ -195,7 +196,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo);
+                monteCarlo, realizedProgress);
     }
 
     /** A copy with another actor mean head. */
@@ -203,7 +204,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, head, timeOnlyActor, relativeLambda,
                 closedFormPrior,
-                monteCarlo);
+                monteCarlo, realizedProgress);
     }
 
     /** A copy whose actor sees only the clock features (true) or the full feature map (false, the paper's). */
@@ -211,7 +212,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnly, relativeLambda,
                 closedFormPrior,
-                monteCarlo);
+                monteCarlo, realizedProgress);
     }
 
     /** A copy with lambda relative to the reference |Q| scale (true) or absolute (false, the paper's). */
@@ -219,21 +220,28 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relative,
                 closedFormPrior,
-                monteCarlo);
+                monteCarlo, realizedProgress);
     }
 
     /** A copy whose actor mean is the closed-form speed times the head's output (true), or the head alone. */
     public ArtRlConfig withClosedFormPrior(boolean prior) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relativeLambda,
-                prior, monteCarlo);
+                prior, monteCarlo, realizedProgress);
     }
 
     /** A copy whose updates use the Monte-Carlo advantage (true) or the paper's TD error (false). */
     public ArtRlConfig withMonteCarlo(boolean mc) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relativeLambda,
-                closedFormPrior, mc);
+                closedFormPrior, mc, realizedProgress);
+    }
+
+    /** A copy whose reward pays for the realised progress of psi (true) or for theta dt (false, the paper's). */
+    public ArtRlConfig withRealizedProgress(boolean realized) {
+        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relativeLambda,
+                closedFormPrior, monteCarlo, realized);
     }
 
     /** A copy with another seed. */
@@ -241,7 +249,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, checkpointEvery, s, meanHead, timeOnlyActor, relativeLambda,
                 closedFormPrior,
-                monteCarlo);
+                monteCarlo, realizedProgress);
     }
 
     /** Iterations at the end of training whose trajectories feed the distillation: ceil(M / B). */
@@ -269,6 +277,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         d.put("lambda_mode", relativeLambda ? "relative" : "absolute");
         d.put("actor_prior", closedFormPrior ? "closed-form" : "none");
         d.put("advantage", monteCarlo ? "monte-carlo" : "td");
+        d.put("progress_reward", realizedProgress ? "realized" : "theta");
         return d;
     }
 }

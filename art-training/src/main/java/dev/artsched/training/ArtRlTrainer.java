@@ -276,6 +276,7 @@ public final class ArtRlTrainer {
                 buf.psi[i] = next;
                 buf.mean[idx] = mi;
                 buf.theta[idx] = theta;
+                buf.progress[idx] = inc / dt;
             }
         }
     }
@@ -305,7 +306,8 @@ public final class ArtRlTrainer {
                     double vk = vv[idx] + lambda * j * dt;
                     double vNext = j + 1 < k ? vv[idx + 1] + lambda * (j + 1) * dt : (gamma + lambda) * t;
                     double th = buf.theta[idx];
-                    double dl = vNext - vk - gamma * th * dt - buf.qn[idx] * th * th * dt;
+                    double paid = config.realizedProgress() ? buf.progress[idx] : th;
+                    double dl = vNext - vk - gamma * paid * dt - buf.qn[idx] * th * th * dt;
                     if (!Double.isFinite(dl)) {
                         throw new ArtException("a TD error became non-finite (" + dl + ") at clock step " + j
                                 + " of rollout " + i + " (critic value " + vv[idx] + ", theta " + th + ", |Q| "
@@ -362,10 +364,11 @@ public final class ArtRlTrainer {
 
     private String fingerprint(ArtRlConfig c) {
         return String.format(Locale.ROOT,
-                "K=%d B=%d lambda=%s%s prior=%s advantage=%s eps=%s gamma_step=%s M=%d seed=%d mean=%s actor=%s T=%s sigma_min=%s "
-                        + "dim=%d features=%s networks=%dx%d model=%s",
+                "K=%d B=%d lambda=%s%s prior=%s advantage=%s progress=%s eps=%s gamma_step=%s M=%d seed=%d "
+                        + "mean=%s actor=%s T=%s sigma_min=%s dim=%d features=%s networks=%dx%d model=%s",
                 c.trainSteps(), c.batch(), c.lambda(), c.relativeLambda() ? "(relative)" : "",
-                c.closedFormPrior() ? "closed-form" : "none", c.monteCarlo() ? "monte-carlo" : "td", c.eps(),
+                c.closedFormPrior() ? "closed-form" : "none", c.monteCarlo() ? "monte-carlo" : "td",
+                c.realizedProgress() ? "realized" : "theta", c.eps(),
                 c.gammaStep(), c.distill(), c.seed(), c.meanHead().id(),
                 actorFeatures(c).id(),
                 problem.sigmaMax(), problem.sigmaMin(), problem.dim(), features.id(), networks.layers(),
@@ -452,6 +455,7 @@ public final class ArtRlTrainer {
         final double[] arow;
         final double[] afeats;
         final double[] prior;
+        final double[] progress;
 
         Buffers(int b, int k, int d, int nf, int na) {
             x = new double[b * d];
@@ -466,6 +470,7 @@ public final class ArtRlTrainer {
             qn = new double[b * k];
             arow = new double[b * na];
             prior = new double[b * k];
+            progress = new double[b * k];
             afeats = new double[b * k * na];
         }
     }

@@ -134,40 +134,54 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Trajectories from the end of training distilled into the grid (default ${DEFAULT-VALUE}).")
     int distill;
 
-    @Option(names = "--lambda", defaultValue = "0.1", paramLabel = "L",
-            description = "ART-RL exploration level lambda (default ${DEFAULT-VALUE}, the paper's).")
-    double lambda;
+    @Option(names = "--preset", defaultValue = "robust", paramLabel = "P",
+            description = "ART-RL settings the options below default to: robust (default: time-only actor, relative "
+                    + "lambda 0.5, log-speed head, closed-form prior, Monte-Carlo advantage, realised-progress reward, gamma "
+                    + "fixed at gamma_0) "
+                    + "or paper (the paper's: (t, x, psi) / summary actor, lambda 0.1, linear head, TD error, gamma "
+                    + "step 1e-4). See docs/CLI.md.")
+    String preset;
 
-    @Option(names = "--actor-mean", defaultValue = "linear", paramLabel = "H",
-            description = "ART-RL actor mean head: linear (the paper's, default), softplus or exp (log-speed; "
-                    + "reaches speeds that span decades).")
+    @Option(names = "--lambda", paramLabel = "L",
+            description = "ART-RL exploration level lambda (robust: 0.5, relative; paper: 0.1, absolute).")
+    Double lambda;
+
+    @Option(names = "--actor-mean", paramLabel = "H",
+            description = "ART-RL actor mean head: linear (paper), softplus or exp (robust; log-speed, reaches "
+                    + "speeds that span decades).")
     String actorMean;
 
-    @Option(names = "--actor-inputs", defaultValue = "all", paramLabel = "A",
-            description = "ART-RL actor inputs: all (the critic's features, the paper's; default) or time (t, psi, "
-                    + "log s only: targets the best fixed grid).")
+    @Option(names = "--actor-inputs", paramLabel = "A",
+            description = "ART-RL actor inputs: all (the critic's features; paper) or time (t, psi, log s only; "
+                    + "robust: targets the best fixed grid).")
     String actorInputs;
 
-    @Option(names = "--lambda-mode", defaultValue = "absolute", paramLabel = "M",
-            description = "absolute (the paper's; default) or relative: lambda is scaled by c^2, c = mean sqrt|Q| "
-                    + "over the reference rollouts, so sqrt(lambda) is the exploration std relative to the optimal "
-                    + "clock speed whatever the model's |Q| scale.")
+    @Option(names = "--lambda-mode", paramLabel = "M",
+            description = "absolute (paper) or relative (robust): lambda is scaled by c^2, c = mean sqrt|Q| over the "
+                    + "reference rollouts, so sqrt(lambda) is the exploration std relative to the optimal clock "
+                    + "speed whatever the model's |Q| scale.")
     String lambdaMode;
 
-    @Option(names = "--actor-prior", defaultValue = "none", paramLabel = "P",
-            description = "none (the paper's; default) or closed-form: the actor's mean is the closed-form speed "
-                    + "(from the gamma_0 reference rollouts) times the network's output, so training starts at the "
+    @Option(names = "--actor-prior", paramLabel = "P",
+            description = "none (paper) or closed-form (robust): the actor's mean is the closed-form speed (from the "
+                    + "gamma_0 reference rollouts) times the network's output, so training starts at the "
                     + "closed-form grid.")
     String actorPrior;
 
-    @Option(names = "--advantage", defaultValue = "td", paramLabel = "A",
-            description = "td (the paper's TD error; default) or monte-carlo (the rollout's return minus the critic: "
+    @Option(names = "--advantage", paramLabel = "A",
+            description = "td (the paper's TD error) or monte-carlo (robust: the rollout's return minus the critic, "
                     + "unbiased where the ART cost is flat).")
     String advantage;
 
-    @Option(names = "--gamma-step", defaultValue = "1e-4", paramLabel = "A",
-            description = "ART-RL step of the budget multiplier gamma (default ${DEFAULT-VALUE}, the paper's).")
-    double gammaStep;
+    @Option(names = "--progress-reward", paramLabel = "R",
+            description = "theta (the paper's -gamma theta dt) or realized (robust: -gamma times the realised, clipped "
+                    + "increment of psi, so overshooting T earns nothing).")
+    String progressReward;
+
+    @Option(names = "--gamma-step", paramLabel = "A",
+            description = "ART-RL step of the budget multiplier gamma (robust: 0, gamma stays at gamma_0, the "
+                    + "multiplier of the closed-form optimum; paper: 1e-4).")
+    Double gammaStep;
 
     @Option(names = "--sigma-max", paramLabel = "T", description = "T = sigma_max (default: model metadata, else 80).")
     Double sigmaMax;
@@ -251,13 +265,23 @@ public final class TrainCommand implements Callable<Integer> {
                 training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
             } else {
                 int k = trainSteps != null ? trainSteps : steps;
+                boolean robust = choice("--preset", preset, "robust", "paper");
                 ArtRlConfig config = ArtRlConfig.paper(seed).withTrainSteps(k).withIterations(iterations)
-                        .withBatch(batch).withDistill(distill).withCheckpointEvery(checkpointEvery).withLambda(lambda)
-                        .withGammaStep(gammaStep).withMeanHead(ArtRlConfig.MeanHead.parse(actorMean))
-                        .withTimeOnlyActor(choice("--actor-inputs", actorInputs, "time", "all"))
-                        .withRelativeLambda(choice("--lambda-mode", lambdaMode, "relative", "absolute"))
-                        .withClosedFormPrior(choice("--actor-prior", actorPrior, "closed-form", "none"))
-                        .withMonteCarlo(choice("--advantage", advantage, "monte-carlo", "td"))
+                        .withBatch(batch).withDistill(distill).withCheckpointEvery(checkpointEvery)
+                        .withLambda(lambda != null ? lambda : robust ? 0.5 : 0.1)
+                        .withGammaStep(gammaStep != null ? gammaStep : robust ? 0.0 : 1e-4)
+                        .withMeanHead(ArtRlConfig.MeanHead.parse(actorMean != null ? actorMean
+                                : robust ? "exp" : "linear"))
+                        .withTimeOnlyActor(choice("--actor-inputs", or(actorInputs, robust, "time", "all"), "time",
+                                "all"))
+                        .withRelativeLambda(choice("--lambda-mode", or(lambdaMode, robust, "relative", "absolute"),
+                                "relative", "absolute"))
+                        .withClosedFormPrior(choice("--actor-prior", or(actorPrior, robust, "closed-form", "none"),
+                                "closed-form", "none"))
+                        .withMonteCarlo(choice("--advantage", or(advantage, robust, "monte-carlo", "td"),
+                                "monte-carlo", "td"))
+                        .withRealizedProgress(choice("--progress-reward", or(progressReward, robust, "realized",
+                                "theta"), "realized", "theta"))
                         .withGammaReference(rollouts != null ? rollouts : 256, fine);
                 Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
                 Path met = metrics != null ? metrics : sibling(out, ".metrics.jsonl");
@@ -327,6 +351,10 @@ public final class TrainCommand implements Callable<Integer> {
                 bar.setExtraMessage(String.format(Locale.ROOT, " gamma %.4f budget %+.3f", s.gamma(), s.budgetError()));
             }
         };
+    }
+
+    private static String or(String given, boolean robust, String robustValue, String paperValue) {
+        return given != null ? given : robust ? robustValue : paperValue;
     }
 
     /** true for {@code yes}, false for {@code no}, else one error naming the option. */

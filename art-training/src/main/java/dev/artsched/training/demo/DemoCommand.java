@@ -73,12 +73,13 @@ public final class DemoCommand implements Callable<Integer> {
             description = "ART-RL rollouts per iteration (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--rollouts", defaultValue = "16", paramLabel = "M",
-            description = "Reference rollouts for ART-RL's gamma_0 (default ${DEFAULT-VALUE}: the demo is quick).")
+    @Option(names = "--rollouts", defaultValue = "32", paramLabel = "M",
+            description = "Reference rollouts of the closed form and of ART-RL's gamma_0 and prior (default "
+                    + "${DEFAULT-VALUE}: the demo is quick).")
     int rollouts;
 
-    @Option(names = "--fine-steps", defaultValue = "50", paramLabel = "N",
-            description = "Steps of gamma_0's reference grid (default ${DEFAULT-VALUE}).")
+    @Option(names = "--fine-steps", defaultValue = "100", paramLabel = "N",
+            description = "Steps of the reference rollouts' EDM-spaced grid (default ${DEFAULT-VALUE}).")
     int fineSteps;
 
     @Option(names = "--reference-steps", defaultValue = "64", paramLabel = "N",
@@ -152,11 +153,11 @@ public final class DemoCommand implements Callable<Integer> {
                 "--out", grid.toString(), "--json"));
 
         Path closed = out.resolve("closed-form-" + model + "-" + sv.id() + "-" + trainSteps + ".json");
-        note(err, "2/5 ART closed form (training-free, %d reference rollouts on a %d-step grid)", 2 * rollouts,
-                2 * fineSteps);
+        note(err, "2/5 ART closed form (training-free, %d reference rollouts on a %d-step grid)", rollouts,
+                fineSteps);
         run(List.of("train", "--denoiser", denoiser.toString(), "--jvp", jvp.toString(), "--steps",
                 Integer.toString(trainSteps), "--solver", sv.id(), "--method", "closed-form", "--rollouts",
-                Integer.toString(2 * rollouts), "--fine-steps", Integer.toString(2 * fineSteps), "--seed",
+                Integer.toString(rollouts), "--fine-steps", Integer.toString(fineSteps), "--seed",
                 Long.toString(seed), "--out", closed.toString(), "--json"));
 
         List<String> schedules = List.of("uniform", "edm", "art:path=" + grid, "art:path=" + closed);
