@@ -48,7 +48,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                           int distill, int gammaRollouts, int fineSteps, double actorOutScale, double actorOutBias,
                           int checkpointEvery, long seed, MeanHead meanHead, boolean timeOnlyActor,
                           boolean relativeLambda, boolean closedFormPrior, boolean monteCarlo,
-                          boolean realizedProgress) {
+                          boolean realizedProgress, boolean trapezoidCost) {
 
     /**
      * How the actor network's output z becomes the mean clock speed m. The optimal speed spans decades when |Q|
@@ -125,7 +125,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
     /** The verified paper defaults with the given seed. */
     public static ArtRlConfig paper(long seed) {
         return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed, MeanHead.LINEAR, false, false, false,
-                false, false);
+                false, false, false);
     }
 
     /** A copy with another K. */
@@ -134,7 +134,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo, realizedProgress);
+                monteCarlo, realizedProgress,
+                trapezoidCost);
     }
 
     /** A copy with another reference for gamma_0: {@code rollouts} trajectories on a {@code fine}-step grid. */
@@ -143,7 +144,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo, realizedProgress);
+                monteCarlo, realizedProgress,
+                trapezoidCost);
     }
 
     /** A copy with another iteration count. */
@@ -152,7 +154,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo, realizedProgress);
+                monteCarlo, realizedProgress,
+                trapezoidCost);
     }
 
     /** A copy with another batch size. */
@@ -161,7 +164,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo, realizedProgress);
+                monteCarlo, realizedProgress,
+                trapezoidCost);
     }
 
     /** A copy with another number of distilled trajectories. */
@@ -170,7 +174,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo, realizedProgress);
+                monteCarlo, realizedProgress,
+                trapezoidCost);
     }
 
     /** A copy with another checkpoint interval. */
@@ -178,7 +183,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, n, seed, meanHead, timeOnlyActor, relativeLambda,
                 closedFormPrior,
-                monteCarlo, realizedProgress);
+                monteCarlo, realizedProgress,
+                trapezoidCost);
     }
 
     /** A copy with another exploration level lambda. */
@@ -187,7 +193,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo, realizedProgress);
+                monteCarlo, realizedProgress,
+                trapezoidCost);
     }
 
     /** A copy with another multiplier step a_gamma. */
@@ -196,7 +203,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                 actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                 relativeLambda,
                 closedFormPrior,
-                monteCarlo, realizedProgress);
+                monteCarlo, realizedProgress,
+                trapezoidCost);
     }
 
     /** A copy with another actor mean head. */
@@ -204,7 +212,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, head, timeOnlyActor, relativeLambda,
                 closedFormPrior,
-                monteCarlo, realizedProgress);
+                monteCarlo, realizedProgress,
+                trapezoidCost);
     }
 
     /** A copy whose actor sees only the clock features (true) or the full feature map (false, the paper's). */
@@ -212,7 +221,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnly, relativeLambda,
                 closedFormPrior,
-                monteCarlo, realizedProgress);
+                monteCarlo, realizedProgress,
+                trapezoidCost);
     }
 
     /** A copy with lambda relative to the reference |Q| scale (true) or absolute (false, the paper's). */
@@ -220,28 +230,37 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relative,
                 closedFormPrior,
-                monteCarlo, realizedProgress);
+                monteCarlo, realizedProgress,
+                trapezoidCost);
     }
 
     /** A copy whose actor mean is the closed-form speed times the head's output (true), or the head alone. */
     public ArtRlConfig withClosedFormPrior(boolean prior) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relativeLambda,
-                prior, monteCarlo, realizedProgress);
+                prior, monteCarlo, realizedProgress,
+                trapezoidCost);
     }
 
     /** A copy whose updates use the Monte-Carlo advantage (true) or the paper's TD error (false). */
     public ArtRlConfig withMonteCarlo(boolean mc) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relativeLambda,
-                closedFormPrior, mc, realizedProgress);
+                closedFormPrior, mc, realizedProgress, trapezoidCost);
     }
 
     /** A copy whose reward pays for the realised progress of psi (true) or for theta dt (false, the paper's). */
     public ArtRlConfig withRealizedProgress(boolean realized) {
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relativeLambda,
-                closedFormPrior, monteCarlo, realized);
+                closedFormPrior, monteCarlo, realized, trapezoidCost);
+    }
+
+    /** A copy with the trapezoid step cost (true) or the paper's left-point cost (false). */
+    public ArtRlConfig withTrapezoidCost(boolean trapezoid) {
+        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
+                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relativeLambda,
+                closedFormPrior, monteCarlo, realizedProgress, trapezoid);
     }
 
     /** A copy with another seed. */
@@ -249,7 +268,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                 fineSteps, actorOutScale, actorOutBias, checkpointEvery, s, meanHead, timeOnlyActor, relativeLambda,
                 closedFormPrior,
-                monteCarlo, realizedProgress);
+                monteCarlo, realizedProgress,
+                trapezoidCost);
     }
 
     /** Iterations at the end of training whose trajectories feed the distillation: ceil(M / B). */
@@ -278,6 +298,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         d.put("actor_prior", closedFormPrior ? "closed-form" : "none");
         d.put("advantage", monteCarlo ? "monte-carlo" : "td");
         d.put("progress_reward", realizedProgress ? "realized" : "theta");
+        d.put("step_cost", trapezoidCost ? "trapezoid" : "left");
         return d;
     }
 }

@@ -279,6 +279,16 @@ public final class ArtRlTrainer {
                 buf.progress[idx] = inc / dt;
             }
         }
+        if (config.trapezoidCost()) {
+            // |Q| at the final states: the right end of the last step's trapezoid
+            for (int i = 0; i < b; i++) {
+                buf.sig[i] = problem.queriedSigma(buf.psi[i]);
+            }
+            problem.model().evaluate(buf.x, buf.sig, b, buf.f, buf.q);
+            for (int i = 0; i < b; i++) {
+                buf.qEnd[i] = problem.norm().apply(buf.q, i * d, d);
+            }
+        }
     }
 
     /** One Adam step per network on the stop-gradient pseudo-losses over the stacked [B*K, features] rows. */
@@ -307,7 +317,9 @@ public final class ArtRlTrainer {
                     double vNext = j + 1 < k ? vv[idx + 1] + lambda * (j + 1) * dt : (gamma + lambda) * t;
                     double th = buf.theta[idx];
                     double paid = config.realizedProgress() ? buf.progress[idx] : th;
-                    double dl = vNext - vk - gamma * paid * dt - buf.qn[idx] * th * th * dt;
+                    double qc = !config.trapezoidCost() ? buf.qn[idx]
+                            : 0.5 * (buf.qn[idx] + (j + 1 < k ? buf.qn[idx + 1] : buf.qEnd[i]));
+                    double dl = vNext - vk - gamma * paid * dt - qc * th * th * dt;
                     if (!Double.isFinite(dl)) {
                         throw new ArtException("a TD error became non-finite (" + dl + ") at clock step " + j
                                 + " of rollout " + i + " (critic value " + vv[idx] + ", theta " + th + ", |Q| "
@@ -364,11 +376,11 @@ public final class ArtRlTrainer {
 
     private String fingerprint(ArtRlConfig c) {
         return String.format(Locale.ROOT,
-                "K=%d B=%d lambda=%s%s prior=%s advantage=%s progress=%s eps=%s gamma_step=%s M=%d seed=%d "
+                "K=%d B=%d lambda=%s%s prior=%s advantage=%s progress=%s cost=%s eps=%s gamma_step=%s M=%d seed=%d "
                         + "mean=%s actor=%s T=%s sigma_min=%s dim=%d features=%s networks=%dx%d model=%s",
                 c.trainSteps(), c.batch(), c.lambda(), c.relativeLambda() ? "(relative)" : "",
                 c.closedFormPrior() ? "closed-form" : "none", c.monteCarlo() ? "monte-carlo" : "td",
-                c.realizedProgress() ? "realized" : "theta", c.eps(),
+                c.realizedProgress() ? "realized" : "theta", c.trapezoidCost() ? "trapezoid" : "left", c.eps(),
                 c.gammaStep(), c.distill(), c.seed(), c.meanHead().id(),
                 actorFeatures(c).id(),
                 problem.sigmaMax(), problem.sigmaMin(), problem.dim(), features.id(), networks.layers(),
@@ -456,6 +468,7 @@ public final class ArtRlTrainer {
         final double[] afeats;
         final double[] prior;
         final double[] progress;
+        final double[] qEnd;
 
         Buffers(int b, int k, int d, int nf, int na) {
             x = new double[b * d];
@@ -471,6 +484,7 @@ public final class ArtRlTrainer {
             arow = new double[b * na];
             prior = new double[b * k];
             progress = new double[b * k];
+            qEnd = new double[b];
             afeats = new double[b * k * na];
         }
     }

@@ -136,7 +136,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--preset", defaultValue = "robust", paramLabel = "P",
             description = "ART-RL settings the options below default to: robust (default: time-only actor, relative "
-                    + "lambda 0.5, log-speed head, closed-form prior, Monte-Carlo advantage, realised-progress reward, gamma "
+                    + "lambda 0.5, log-speed head, closed-form prior, Monte-Carlo advantage, realised-progress reward, trapezoid step cost, gamma "
                     + "fixed at gamma_0) "
                     + "or paper (the paper's: (t, x, psi) / summary actor, lambda 0.1, linear head, TD error, gamma "
                     + "step 1e-4). See docs/CLI.md.")
@@ -177,6 +177,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "theta (the paper's -gamma theta dt) or realized (robust: -gamma times the realised, clipped "
                     + "increment of psi, so overshooting T earns nothing).")
     String progressReward;
+
+    @Option(names = "--step-cost", paramLabel = "C",
+            description = "left (the paper's |Q_k| theta^2 dt) or trapezoid (robust: (|Q_k| + |Q_k+1|) / 2 theta^2 dt, "
+                    + "one extra JVP call per rollout).")
+    String stepCost;
 
     @Option(names = "--gamma-step", paramLabel = "A",
             description = "ART-RL step of the budget multiplier gamma (robust: 0, gamma stays at gamma_0, the "
@@ -282,6 +287,8 @@ public final class TrainCommand implements Callable<Integer> {
                                 "monte-carlo", "td"))
                         .withRealizedProgress(choice("--progress-reward", or(progressReward, robust, "realized",
                                 "theta"), "realized", "theta"))
+                        .withTrapezoidCost(choice("--step-cost", or(stepCost, robust, "trapezoid", "left"), "trapezoid",
+                                "left"))
                         .withGammaReference(rollouts != null ? rollouts : 256, fine);
                 Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
                 Path met = metrics != null ? metrics : sibling(out, ".metrics.jsonl");
