@@ -168,6 +168,21 @@ class ArtRlTrainerTest {
     }
 
     @Test
+    void trapezoidCostSpendsOneExtraCallPerIterationAndChangesTheGrid() {
+        ArtRlConfig left = small(12).withTimeOnlyActor(true).withRelativeLambda(true).withLambda(0.5)
+                .withMeanHead(ArtRlConfig.MeanHead.EXP).withClosedFormPrior(true).withMonteCarlo(true)
+                .withRealizedProgress(true).withGammaStep(0);
+        ArtRlResult a = trainer(AnalyticModels.paper1d()).train(left, TrainingRun.quiet());
+        ArtRlResult b = trainer(AnalyticModels.paper1d()).train(left.withTrapezoidCost(true), TrainingRun.quiet());
+        Schedule.validate(b.sigmas());
+        // same rollouts plus one batched evaluation of the final states per iteration (the exact 1-D flow counts
+        // two calls per evaluation: D and its JVP)
+        assertThat(b.calls() - a.calls()).isEqualTo(2L * left.iterations());
+        assertThat(b.sigmas()).isNotEqualTo(a.sigmas());
+        assertThat(b.training().get("hyperparameters").toString()).contains("step_cost=trapezoid");
+    }
+
+    @Test
     void sameSeedSameGridOtherSeedOtherGrid() {
         ArtProblem p = AnalyticModels.paper1d();
         double[] a = trainer(p).train(small(5), TrainingRun.quiet()).sigmas();
