@@ -136,7 +136,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--preset", defaultValue = "robust", paramLabel = "P",
             description = "ART-RL settings the options below default to: robust (default: time-only actor, relative "
-                    + "lambda 0.5, log-speed head, closed-form prior, Monte-Carlo advantage, realised-progress reward, trapezoid step cost, gamma "
+                    + "lambda 0.5, log-speed head, closed-form prior, Monte-Carlo advantage, realised-progress reward, gamma "
                     + "fixed at gamma_0) "
                     + "or paper (the paper's: (t, x, psi) / summary actor, lambda 0.1, linear head, TD error, gamma "
                     + "step 1e-4). See docs/CLI.md.")
@@ -179,8 +179,8 @@ public final class TrainCommand implements Callable<Integer> {
     String progressReward;
 
     @Option(names = "--step-cost", paramLabel = "C",
-            description = "left (the paper's |Q_k| theta^2 dt) or trapezoid (robust: (|Q_k| + |Q_k+1|) / 2 theta^2 dt, "
-                    + "one extra JVP call per rollout).")
+            description = "left (the paper's |Q_k| theta^2 dt; default in both presets) or trapezoid "
+                    + "((|Q_k| + |Q_k+1|) / 2 theta^2 dt, one extra JVP call per rollout; measured no better).")
     String stepCost;
 
     @Option(names = "--gamma-step", paramLabel = "A",
@@ -287,7 +287,7 @@ public final class TrainCommand implements Callable<Integer> {
                                 "monte-carlo", "td"))
                         .withRealizedProgress(choice("--progress-reward", or(progressReward, robust, "realized",
                                 "theta"), "realized", "theta"))
-                        .withTrapezoidCost(choice("--step-cost", or(stepCost, robust, "trapezoid", "left"), "trapezoid",
+                        .withTrapezoidCost(choice("--step-cost", or(stepCost, robust, "left", "left"), "trapezoid",
                                 "left"))
                         .withGammaReference(rollouts != null ? rollouts : 256, fine);
                 Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
