@@ -255,7 +255,7 @@ public final class ArtRlTrainer {
             }
             double[] m = actor.predict(buf.arow, b);
             for (int i = 0; i < b; i++) {
-                double base = prior == null ? 1.0 : prior.at(buf.psi[i]);
+                double base = prior == null ? 1.0 : prior.secant(buf.psi[i], dt);
                 buf.prior[i * k + step] = base;
                 m[i] = base * config.meanHead().apply(m[i]);
             }

@@ -10,6 +10,8 @@ import dev.artsched.scheduler.ArtException;
 public final class SpeedPrior {
     private final double[] psi;
     private final double[] theta;
+    /** Clock time at each node, clock(psi) = integral dpsi / theta, scaled so that clock(T) = T. */
+    private final double[] clock;
 
     /** From tabulated nodes (strictly increasing psi) and positive finite speeds. */
     public SpeedPrior(double[] psi, double[] theta) {
@@ -25,6 +27,51 @@ public final class SpeedPrior {
         }
         this.psi = psi.clone();
         this.theta = theta.clone();
+        int n = psi.length;
+        double[] c = new double[n];
+        for (int i = 1; i < n; i++) {
+            c[i] = c[i - 1] + (psi[i] - psi[i - 1]) * 0.5 * (1 / theta[i - 1] + 1 / theta[i]);
+        }
+        double scale = (psi[n - 1] - psi[0]) / c[n - 1];
+        for (int i = 0; i < n; i++) {
+            c[i] = psi[0] + c[i] * scale;
+        }
+        this.clock = c;
+    }
+
+    /**
+     * The secant speed of one clock step of length {@code dt} from {@code x}: the closed-form time map carries psi
+     * from x to psi_cf(clock(x) + dt), so the speed is (psi_cf(clock(x) + dt) - x) / dt. It equals {@link #at} as
+     * dt -> 0, and unlike the pointwise speed it reproduces the closed-form grid at any K (the pointwise speed read
+     * at the start of a long step overshoots: on MNIST at K = 18 it spent 1.3x the budget). At or past the last
+     * node it is the last node's speed.
+     */
+    public double secant(double x, double dt) {
+        int n = psi.length;
+        if (x >= psi[n - 1]) {
+            return theta[n - 1];
+        }
+        double tau = interp(x, psi, clock) + dt;
+        double next = tau >= clock[n - 1] ? psi[n - 1] : interp(tau, clock, psi);
+        return Math.max(next - x, 0.0) / dt > 0 ? (next - x) / dt : theta[n - 1];
+    }
+
+    private static double interp(double x, double[] xs, double[] ys) {
+        int n = xs.length;
+        if (x <= xs[0]) {
+            return ys[0];
+        }
+        if (x >= xs[n - 1]) {
+            return ys[n - 1];
+        }
+        int lo = java.util.Arrays.binarySearch(xs, x);
+        if (lo >= 0) {
+            return ys[lo];
+        }
+        int hi = -lo - 1;
+        lo = hi - 1;
+        double w = (x - xs[lo]) / (xs[hi] - xs[lo]);
+        return ys[lo] + w * (ys[hi] - ys[lo]);
     }
 
     /** The closed-form speed from reference rollouts; {@code eps} floors mean |Q|. */

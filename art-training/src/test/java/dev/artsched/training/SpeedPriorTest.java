@@ -32,6 +32,30 @@ class SpeedPriorTest {
     }
 
     @Test
+    void secantSpeedsReproduceTheClosedFormGridAtCoarseK() {
+        ArtProblem p = AnalyticModels.paper1d();
+        ReferenceRollouts ref = ReferenceRollouts.run(p, 1024, 1000, new Rng(4));
+        SpeedPrior prior = SpeedPrior.closedForm(ref, 1e-6);
+        double[] cf = ArtClosedForm.sigmas(ref, 4);
+        // four clock steps of dt = T/4 at the secant speed land on the closed-form grid and spend exactly T
+        double psi = 0;
+        double dt = 3.0 / 4;
+        for (int k = 0; k < 4; k++) {
+            psi += prior.secant(psi, dt) * dt;
+            assertThat(3.0 - psi).as("sigma_%d", k + 1).isCloseTo(cf[k + 1], within(0.01));
+        }
+        // the pointwise speed read at the start of each long step does not
+        double pointwise = 0;
+        for (int k = 0; k < 4; k++) {
+            pointwise += prior.at(pointwise) * dt;
+        }
+        assertThat(Math.abs(pointwise - 3.0)).isGreaterThan(0.05);
+        // a fine step converges to the pointwise speed (up to the clock normalisation clock(T) = T, 0.2% here)
+        assertThat(prior.secant(1.0, 1e-6)).isCloseTo(prior.at(1.0), within(1e-2 * prior.at(1.0)));
+        assertThat(prior.secant(3.0, 0.5)).isEqualTo(prior.at(3.0));
+    }
+
+    @Test
     void interpolatesLinearlyAndClampsOutside() {
         SpeedPrior s = new SpeedPrior(new double[] {0, 1, 3}, new double[] {4, 2, 1});
         assertThat(s.at(-1)).isEqualTo(4);
