@@ -99,21 +99,7 @@ public final class SpeedPrior {
 
     /** The speed at physical time {@code x}, linear between nodes, constant outside. */
     public double at(double x) {
-        if (x <= psi[0]) {
-            return theta[0];
-        }
-        int n = psi.length;
-        if (x >= psi[n - 1]) {
-            return theta[n - 1];
-        }
-        int lo = java.util.Arrays.binarySearch(psi, x);
-        if (lo >= 0) {
-            return theta[lo];
-        }
-        int hi = -lo - 1;
-        lo = hi - 1;
-        double w = (x - psi[lo]) / (psi[hi] - psi[lo]);
-        return theta[lo] + w * (theta[hi] - theta[lo]);
+        return interp(x, psi, theta);
     }
 
     /** {psi nodes, speeds}, for checkpoints. */

@@ -178,7 +178,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + "increment of psi, so overshooting T earns nothing).")
     String progressReward;
 
-    @Option(names = "--step-cost", paramLabel = "C",
+    @Option(names = "--step-cost", defaultValue = "left", paramLabel = "C",
             description = "left (the paper's |Q_k| theta^2 dt; default in both presets) or trapezoid "
                     + "((|Q_k| + |Q_k+1|) / 2 theta^2 dt, one extra JVP call per rollout; measured no better).")
     String stepCost;
@@ -287,7 +287,7 @@ public final class TrainCommand implements Callable<Integer> {
                                 "monte-carlo", "td"))
                         .withRealizedProgress(choice("--progress-reward", or(progressReward, robust, "realized",
                                 "theta"), "realized", "theta"))
-                        .withTrapezoidCost(choice("--step-cost", or(stepCost, robust, "left", "left"), "trapezoid",
+                        .withTrapezoidCost(choice("--step-cost", stepCost, "trapezoid",
                                 "left"))
                         .withGammaReference(rollouts != null ? rollouts : 256, fine);
                 Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
