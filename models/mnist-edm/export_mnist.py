@@ -9,7 +9,8 @@ the plain model before writing both float32 graphs with metadata ``art.sigma_min
 plain model on random inputs and records parameter count, training summary, seed and sha256s in
 ``model.json``.
 
-Run (after ``train_denoiser.py``): ``/usr/bin/python3 export_mnist.py``.
+Run (after ``train_denoiser.py``): ``/usr/bin/python3 export_mnist.py``. For another training in another folder
+(the transfer-study model ``../mnist-edm-b``): ``--weights``, ``--train-report``, ``--out`` and ``--model-id``.
 """
 import argparse
 import json
@@ -100,6 +101,8 @@ def main():
     ap.add_argument("--weights", default=os.path.join(HERE, "denoiser_ema.pt"))
     ap.add_argument("--train-report", default=os.path.join(HERE, "train_denoiser.json"))
     ap.add_argument("--out", default=HERE)
+    ap.add_argument("--model-id", default=MODEL_ID,
+                    help="art.model_id metadata (default mnist-edm; the transfer-study model uses mnist-edm-b)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     train = {}
@@ -131,9 +134,10 @@ def main():
                      if k in train},
         "weights": {"file": os.path.basename(args.weights), "sha256": sha256_of(args.weights)},
         "float32PrimalMaxAbsErr": primal_err,
-        "featureExtractor": {"file": "features.onnx", "stats": "features_ref.json"},
+        "featureExtractor": {"file": os.path.relpath(os.path.join(HERE, "features.onnx"), args.out),
+                             "stats": os.path.relpath(os.path.join(HERE, "features_ref.json"), args.out)},
     }
-    info = export_denoiser(model, dual, (1, 28, 28), args.out, SIGMA_MIN, SIGMA_MAX, unet.SIGMA_DATA, MODEL_ID,
+    info = export_denoiser(model, dual, (1, 28, 28), args.out, SIGMA_MIN, SIGMA_MAX, unet.SIGMA_DATA, args.model_id,
                            extra=extra)
     print(json.dumps({k: info[k] for k in ("id", "files", "jvpCheck", "parameters")}, indent=2))
 

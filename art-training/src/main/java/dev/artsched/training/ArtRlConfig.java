@@ -124,152 +124,121 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
 
     /** The verified paper defaults with the given seed. */
     public static ArtRlConfig paper(long seed) {
-        return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed, MeanHead.LINEAR, false, false, false,
-                false, false, false);
+        return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed,
+                MeanHead.LINEAR, false, false, false, false, false, false);
     }
 
     /** A copy with another K. */
     public ArtRlConfig withTrainSteps(int k) {
-        return new ArtRlConfig(k, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
-                relativeLambda,
-                closedFormPrior,
-                monteCarlo, realizedProgress,
-                trapezoidCost);
+        Builder c = copy();
+        c.trainSteps = k;
+        return c.build();
     }
 
     /** A copy with another reference for gamma_0: {@code rollouts} trajectories on a {@code fine}-step grid. */
     public ArtRlConfig withGammaReference(int rollouts, int fine) {
-        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, rollouts, fine,
-                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
-                relativeLambda,
-                closedFormPrior,
-                monteCarlo, realizedProgress,
-                trapezoidCost);
+        Builder c = copy();
+        c.gammaRollouts = rollouts;
+        c.fineSteps = fine;
+        return c.build();
     }
 
     /** A copy with another iteration count. */
     public ArtRlConfig withIterations(int n) {
-        return new ArtRlConfig(trainSteps, n, batch, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
-                relativeLambda,
-                closedFormPrior,
-                monteCarlo, realizedProgress,
-                trapezoidCost);
+        Builder c = copy();
+        c.iterations = n;
+        return c.build();
     }
 
     /** A copy with another batch size. */
     public ArtRlConfig withBatch(int b) {
-        return new ArtRlConfig(trainSteps, iterations, b, lambda, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
-                relativeLambda,
-                closedFormPrior,
-                monteCarlo, realizedProgress,
-                trapezoidCost);
+        Builder c = copy();
+        c.batch = b;
+        return c.build();
     }
 
     /** A copy with another number of distilled trajectories. */
     public ArtRlConfig withDistill(int m) {
-        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, m, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
-                relativeLambda,
-                closedFormPrior,
-                monteCarlo, realizedProgress,
-                trapezoidCost);
+        Builder c = copy();
+        c.distill = m;
+        return c.build();
     }
 
     /** A copy with another checkpoint interval. */
     public ArtRlConfig withCheckpointEvery(int n) {
-        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, n, seed, meanHead, timeOnlyActor, relativeLambda,
-                closedFormPrior,
-                monteCarlo, realizedProgress,
-                trapezoidCost);
+        Builder c = copy();
+        c.checkpointEvery = n;
+        return c.build();
     }
 
     /** A copy with another exploration level lambda. */
     public ArtRlConfig withLambda(double l) {
-        return new ArtRlConfig(trainSteps, iterations, batch, l, eps, gammaStep, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
-                relativeLambda,
-                closedFormPrior,
-                monteCarlo, realizedProgress,
-                trapezoidCost);
+        Builder c = copy();
+        c.lambda = l;
+        return c.build();
     }
 
     /** A copy with another multiplier step a_gamma. */
     public ArtRlConfig withGammaStep(double a) {
-        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, a, distill, gammaRollouts, fineSteps,
-                actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
-                relativeLambda,
-                closedFormPrior,
-                monteCarlo, realizedProgress,
-                trapezoidCost);
+        Builder c = copy();
+        c.gammaStep = a;
+        return c.build();
     }
 
     /** A copy with another actor mean head. */
     public ArtRlConfig withMeanHead(MeanHead head) {
-        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, head, timeOnlyActor, relativeLambda,
-                closedFormPrior,
-                monteCarlo, realizedProgress,
-                trapezoidCost);
+        Builder c = copy();
+        c.meanHead = head;
+        return c.build();
     }
 
-    /** A copy whose actor sees only the clock features (true) or the full feature map (false, the paper's). */
+    /** A copy with an actor that sees only the clock features (true) or the full feature map (false, the paper's). */
     public ArtRlConfig withTimeOnlyActor(boolean timeOnly) {
-        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnly, relativeLambda,
-                closedFormPrior,
-                monteCarlo, realizedProgress,
-                trapezoidCost);
+        Builder c = copy();
+        c.timeOnlyActor = timeOnly;
+        return c.build();
     }
 
     /** A copy with lambda relative to the reference |Q| scale (true) or absolute (false, the paper's). */
     public ArtRlConfig withRelativeLambda(boolean relative) {
-        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relative,
-                closedFormPrior,
-                monteCarlo, realizedProgress,
-                trapezoidCost);
+        Builder c = copy();
+        c.relativeLambda = relative;
+        return c.build();
     }
 
-    /** A copy whose actor mean is the closed-form speed times the head's output (true), or the head alone. */
+    /** A copy with the actor mean as the closed-form speed times the head's output (true), or the head alone. */
     public ArtRlConfig withClosedFormPrior(boolean prior) {
-        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relativeLambda,
-                prior, monteCarlo, realizedProgress,
-                trapezoidCost);
+        Builder c = copy();
+        c.closedFormPrior = prior;
+        return c.build();
     }
 
-    /** A copy whose updates use the Monte-Carlo advantage (true) or the paper's TD error (false). */
+    /** A copy with updates from the Monte-Carlo advantage (true) or the paper's TD error (false). */
     public ArtRlConfig withMonteCarlo(boolean mc) {
-        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relativeLambda,
-                closedFormPrior, mc, realizedProgress, trapezoidCost);
+        Builder c = copy();
+        c.monteCarlo = mc;
+        return c.build();
     }
 
-    /** A copy whose reward pays for the realised progress of psi (true) or for theta dt (false, the paper's). */
+    /** A copy with a reward for the realised progress of psi (true) or for theta dt (false, the paper's). */
     public ArtRlConfig withRealizedProgress(boolean realized) {
-        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relativeLambda,
-                closedFormPrior, monteCarlo, realized, trapezoidCost);
+        Builder c = copy();
+        c.realizedProgress = realized;
+        return c.build();
     }
 
     /** A copy with the trapezoid step cost (true) or the paper's left-point cost (false). */
     public ArtRlConfig withTrapezoidCost(boolean trapezoid) {
-        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor, relativeLambda,
-                closedFormPrior, monteCarlo, realizedProgress, trapezoid);
+        Builder c = copy();
+        c.trapezoidCost = trapezoid;
+        return c.build();
     }
 
     /** A copy with another seed. */
     public ArtRlConfig withSeed(long s) {
-        return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
-                fineSteps, actorOutScale, actorOutBias, checkpointEvery, s, meanHead, timeOnlyActor, relativeLambda,
-                closedFormPrior,
-                monteCarlo, realizedProgress,
-                trapezoidCost);
+        Builder c = copy();
+        c.seed = s;
+        return c.build();
     }
 
     /** Iterations at the end of training whose trajectories feed the distillation: ceil(M / B). */
@@ -300,5 +269,62 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         d.put("progress_reward", realizedProgress ? "realized" : "theta");
         d.put("step_cost", trapezoidCost ? "trapezoid" : "left");
         return d;
+    }
+
+    private Builder copy() {
+        return new Builder(this);
+    }
+
+    /** Mutable field-by-field copy behind the {@code with*} methods: one place lists every field. */
+    private static final class Builder {
+        private int trainSteps;
+        private int iterations;
+        private int batch;
+        private double lambda;
+        private double eps;
+        private double gammaStep;
+        private int distill;
+        private int gammaRollouts;
+        private int fineSteps;
+        private double actorOutScale;
+        private double actorOutBias;
+        private int checkpointEvery;
+        private long seed;
+        private MeanHead meanHead;
+        private boolean timeOnlyActor;
+        private boolean relativeLambda;
+        private boolean closedFormPrior;
+        private boolean monteCarlo;
+        private boolean realizedProgress;
+        private boolean trapezoidCost;
+
+        private Builder(ArtRlConfig c) {
+            trainSteps = c.trainSteps;
+            iterations = c.iterations;
+            batch = c.batch;
+            lambda = c.lambda;
+            eps = c.eps;
+            gammaStep = c.gammaStep;
+            distill = c.distill;
+            gammaRollouts = c.gammaRollouts;
+            fineSteps = c.fineSteps;
+            actorOutScale = c.actorOutScale;
+            actorOutBias = c.actorOutBias;
+            checkpointEvery = c.checkpointEvery;
+            seed = c.seed;
+            meanHead = c.meanHead;
+            timeOnlyActor = c.timeOnlyActor;
+            relativeLambda = c.relativeLambda;
+            closedFormPrior = c.closedFormPrior;
+            monteCarlo = c.monteCarlo;
+            realizedProgress = c.realizedProgress;
+            trapezoidCost = c.trapezoidCost;
+        }
+
+        private ArtRlConfig build() {
+            return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
+                    fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
+                    relativeLambda, closedFormPrior, monteCarlo, realizedProgress, trapezoidCost);
+        }
     }
 }

@@ -1,0 +1,83 @@
+package dev.artsched.training;
+
+import dev.artsched.scheduler.ArtException;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ArtRlConfigTest {
+
+    private static Object component(ArtRlConfig c, RecordComponent rc) {
+        try {
+            return rc.getAccessor().invoke(c);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Every copy method changes exactly the fields it names and keeps all the others. */
+    @Test
+    void eachCopyMethodChangesOnlyItsOwnFields() {
+        ArtRlConfig base = ArtRlConfig.paper(3);
+        Map<String, UnaryOperator<ArtRlConfig>> copies = Map.ofEntries(
+                Map.entry("trainSteps", c -> c.withTrainSteps(7)),
+                Map.entry("iterations", c -> c.withIterations(11)),
+                Map.entry("batch", c -> c.withBatch(5)),
+                Map.entry("distill", c -> c.withDistill(13)),
+                Map.entry("checkpointEvery", c -> c.withCheckpointEvery(17)),
+                Map.entry("lambda", c -> c.withLambda(0.25)),
+                Map.entry("gammaStep", c -> c.withGammaStep(0.5)),
+                Map.entry("meanHead", c -> c.withMeanHead(ArtRlConfig.MeanHead.EXP)),
+                Map.entry("timeOnlyActor", c -> c.withTimeOnlyActor(true)),
+                Map.entry("relativeLambda", c -> c.withRelativeLambda(true)),
+                Map.entry("closedFormPrior", c -> c.withClosedFormPrior(true)),
+                Map.entry("monteCarlo", c -> c.withMonteCarlo(true)),
+                Map.entry("realizedProgress", c -> c.withRealizedProgress(true)),
+                Map.entry("trapezoidCost", c -> c.withTrapezoidCost(true)),
+                Map.entry("seed", c -> c.withSeed(99)));
+        RecordComponent[] rcs = ArtRlConfig.class.getRecordComponents();
+        for (Map.Entry<String, UnaryOperator<ArtRlConfig>> e : copies.entrySet()) {
+            ArtRlConfig copy = e.getValue().apply(base);
+            List<String> changed = new ArrayList<>();
+            for (RecordComponent rc : rcs) {
+                if (!component(base, rc).equals(component(copy, rc))) {
+                    changed.add(rc.getName());
+                }
+            }
+            assertEquals(List.of(e.getKey()), changed, "fields changed by the copy for " + e.getKey());
+        }
+        ArtRlConfig ref = base.withGammaReference(64, 200);
+        assertEquals(64, ref.gammaRollouts());
+        assertEquals(200, ref.fineSteps());
+        assertEquals(base.withGammaReference(base.gammaRollouts(), base.fineSteps()), base);
+        assertNotEquals(base, ref);
+    }
+
+    @Test
+    void copiesAreValidatedLikeTheConstructor() {
+        ArtRlConfig base = ArtRlConfig.paper(0);
+        ArtException e = assertThrows(ArtException.class, () -> base.withBatch(0));
+        assertEquals("batch must be >= 1, found 0", e.getMessage());
+        assertThrows(ArtException.class, () -> base.withLambda(Double.NaN));
+    }
+
+    @Test
+    void paperDefaultsAreTheVerifiedOnes() {
+        ArtRlConfig c = ArtRlConfig.paper(0);
+        assertEquals(100, c.trainSteps());
+        assertEquals(5000, c.iterations());
+        assertEquals(16, c.batch());
+        assertEquals(0.1, c.lambda());
+        assertEquals(1e-4, c.gammaStep());
+        assertEquals(10_000, c.distill());
+        assertEquals(625, c.distillIterations());
+    }
+}
