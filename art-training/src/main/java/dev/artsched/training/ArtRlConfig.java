@@ -43,12 +43,22 @@ import java.util.Map;
  *                        with the pinned terminal value) instead of the TD error delta_k [decision]: the sum of
  *                        the TD errors from k on, so the actor's gradient no longer inherits the critic's bias
  *                        where the cost is flat; the critic becomes a baseline
+ * @param realizedProgress the reward pays -gamma times the realised, clipped progress of psi instead of theta dt
+ * @param trapezoidCost   the step cost uses the mean of |Q| at both ends of the step instead of the left end
+ * @param annealFactor    in (0, 1]: from iteration {@code ceil(annealFrom * iterations)} on, lambda is multiplied by
+ *                        this factor [decision]. Theorem 3.2 (the optimal mean does not depend on lambda) holds in
+ *                        continuous time; on a K-step clock the exploration noise spreads psi across rollouts and the
+ *                        learned mean shifts with it (2-D mixture, K = 100 and 200: the tail of the grid 12% coarser
+ *                        than the closed form's at lambda 0.5). Exploring widely first and finishing at a small
+ *                        lambda removes the shift; 1 = no annealing (the paper's)
+ * @param annealFrom      in [0, 1]: the fraction of the iterations after which the annealed lambda applies (earlier
+ *                        if the distilled trajectories reach further back: see {@link #annealStart()})
  */
 public record ArtRlConfig(int trainSteps, int iterations, int batch, double lambda, double eps, double gammaStep,
                           int distill, int gammaRollouts, int fineSteps, double actorOutScale, double actorOutBias,
                           int checkpointEvery, long seed, MeanHead meanHead, boolean timeOnlyActor,
                           boolean relativeLambda, boolean closedFormPrior, boolean monteCarlo,
-                          boolean realizedProgress, boolean trapezoidCost) {
+                          boolean realizedProgress, boolean trapezoidCost, double annealFactor, double annealFrom) {
 
     /**
      * How the actor network's output z becomes the mean clock speed m. The optimal speed spans decades when |Q|
@@ -110,6 +120,10 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         if (!(lambda > 0) || !Double.isFinite(lambda)) {
             throw new ArtException("lambda must be finite and > 0, found " + lambda);
         }
+        if (!(annealFactor > 0 && annealFactor <= 1) || !(annealFrom >= 0 && annealFrom <= 1)) {
+            throw new ArtException("the lambda annealing needs a factor in (0, 1] and a start fraction in [0, 1], "
+                    + "found factor " + annealFactor + ", start " + annealFrom);
+        }
         if (!(eps > 0) || !(gammaStep >= 0) || !Double.isFinite(gammaStep)) {
             throw new ArtException("eps must be > 0 and the gamma step finite and >= 0, found eps = " + eps
                     + ", gamma step = " + gammaStep);
@@ -125,7 +139,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
     /** The verified paper defaults with the given seed. */
     public static ArtRlConfig paper(long seed) {
         return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed,
-                MeanHead.LINEAR, false, false, false, false, false, false);
+                MeanHead.LINEAR, false, false, false, false, false, false, 1.0, 1.0);
     }
 
     /** A copy with another K. */
@@ -234,6 +248,31 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         return c.build();
     }
 
+    /** A copy whose lambda is multiplied by {@code factor} from the fraction {@code from} of the iterations on. */
+    public ArtRlConfig withAnneal(double factor, double from) {
+        Builder c = copy();
+        c.annealFactor = factor;
+        c.annealFrom = from;
+        return c.build();
+    }
+
+    /**
+     * The first iteration (0-based) that uses the annealed lambda: {@code ceil(annealFrom * iterations)}, or earlier
+     * so that every distilled trajectory ({@link #distillIterations()}) comes from the annealed phase;
+     * {@code iterations} when there is no annealing.
+     */
+    public int annealStart() {
+        if (annealFactor >= 1) {
+            return iterations;
+        }
+        return Math.max(0, Math.min((int) Math.ceil(annealFrom * iterations), iterations - distillIterations()));
+    }
+
+    /** The factor on lambda at the 0-based {@code iteration}: {@code annealFactor} from {@link #annealStart()} on. */
+    public double lambdaFactor(int iteration) {
+        return iteration >= annealStart() ? annealFactor : 1.0;
+    }
+
     /** A copy with another seed. */
     public ArtRlConfig withSeed(long s) {
         Builder c = copy();
@@ -268,6 +307,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         d.put("advantage", monteCarlo ? "monte-carlo" : "td");
         d.put("progress_reward", realizedProgress ? "realized" : "theta");
         d.put("step_cost", trapezoidCost ? "trapezoid" : "left");
+        d.put("lambda_anneal_factor", annealFactor);
+        d.put("lambda_anneal_from", annealFrom);
         return d;
     }
 
@@ -297,6 +338,8 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         private boolean monteCarlo;
         private boolean realizedProgress;
         private boolean trapezoidCost;
+        private double annealFactor;
+        private double annealFrom;
 
         private Builder(ArtRlConfig c) {
             trainSteps = c.trainSteps;
@@ -319,12 +362,15 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
             monteCarlo = c.monteCarlo;
             realizedProgress = c.realizedProgress;
             trapezoidCost = c.trapezoidCost;
+            annealFactor = c.annealFactor;
+            annealFrom = c.annealFrom;
         }
 
         private ArtRlConfig build() {
             return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                     fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
-                    relativeLambda, closedFormPrior, monteCarlo, realizedProgress, trapezoidCost);
+                    relativeLambda, closedFormPrior, monteCarlo, realizedProgress, trapezoidCost, annealFactor,
+                    annealFrom);
         }
     }
 }

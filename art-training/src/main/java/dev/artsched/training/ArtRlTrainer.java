@@ -162,8 +162,9 @@ public final class ArtRlTrainer {
             MetricsWriter metrics = run.metrics() == null ? null : new MetricsWriter(run.metrics());
             try {
                 while (iteration < config.iterations()) {
-                    rollout(config, lambda, prior, actorFeatures, actor, rng, buf);
-                    Losses losses = update(config, lambda, actor, critic, actorOpt, criticOpt, gamma, buf);
+                    double lam = lambda * config.lambdaFactor(iteration);
+                    rollout(config, lam, prior, actorFeatures, actor, rng, buf);
+                    Losses losses = update(config, lam, actor, critic, actorOpt, criticOpt, gamma, buf);
                     double budget = 0;
                     double meanBudget = 0;
                     for (int i = 0; i < b; i++) {
@@ -375,6 +376,9 @@ public final class ArtRlTrainer {
     }
 
     private String fingerprint(ArtRlConfig c) {
+        // the annealing enters only when it is on, so checkpoints written before it existed still resume
+        String anneal = c.annealFactor() < 1 ? String.format(Locale.ROOT, " anneal=%s@%d/%d", c.annealFactor(),
+                c.annealStart(), c.iterations()) : "";
         return String.format(Locale.ROOT,
                 "K=%d B=%d lambda=%s%s prior=%s advantage=%s progress=%s cost=%s eps=%s gamma_step=%s M=%d seed=%d "
                         + "mean=%s actor=%s T=%s sigma_min=%s dim=%d features=%s networks=%dx%d model=%s",
@@ -384,7 +388,7 @@ public final class ArtRlTrainer {
                 c.gammaStep(), c.distill(), c.seed(), c.meanHead().id(),
                 actorFeatures(c).id(),
                 problem.sigmaMax(), problem.sigmaMin(), problem.dim(), features.id(), networks.layers(),
-                networks.width(), problem.provenance().getOrDefault("model", "?"));
+                networks.width(), problem.provenance().getOrDefault("model", "?")) + anneal;
     }
 
     /** The actor's feature map: the clock features for a time-only actor, else the critic's. */

@@ -42,7 +42,8 @@ class ArtRlConfigTest {
                 Map.entry("monteCarlo", c -> c.withMonteCarlo(true)),
                 Map.entry("realizedProgress", c -> c.withRealizedProgress(true)),
                 Map.entry("trapezoidCost", c -> c.withTrapezoidCost(true)),
-                Map.entry("seed", c -> c.withSeed(99)));
+                Map.entry("seed", c -> c.withSeed(99)),
+                Map.entry("annealFactor", c -> c.withAnneal(0.1, c.annealFrom())));
         RecordComponent[] rcs = ArtRlConfig.class.getRecordComponents();
         for (Map.Entry<String, UnaryOperator<ArtRlConfig>> e : copies.entrySet()) {
             ArtRlConfig copy = e.getValue().apply(base);
@@ -67,6 +68,25 @@ class ArtRlConfigTest {
         ArtException e = assertThrows(ArtException.class, () -> base.withBatch(0));
         assertEquals("batch must be >= 1, found 0", e.getMessage());
         assertThrows(ArtException.class, () -> base.withLambda(Double.NaN));
+    }
+
+    @Test
+    void annealingStartsAtItsFractionOrEarlierSoThatTheDistilledTrajectoriesAreAllAnnealed() {
+        ArtRlConfig c = ArtRlConfig.paper(0).withIterations(5000).withBatch(16).withDistill(10_000);
+        assertEquals(5000, c.annealStart(), "the paper's recipe never anneals");
+        assertEquals(1.0, c.lambdaFactor(4999));
+        ArtRlConfig a = c.withAnneal(0.02, 0.7);
+        assertEquals(3500, a.annealStart());
+        assertEquals(1.0, a.lambdaFactor(3499));
+        assertEquals(0.02, a.lambdaFactor(3500));
+        // 800 iterations of B = 8 with 3,200 distilled trajectories: the last 400 iterations are distilled, so the
+        // annealing starts at 400 instead of 560
+        ArtRlConfig mnist = a.withIterations(800).withBatch(8).withDistill(3200);
+        assertEquals(400, mnist.annealStart());
+        assertEquals(0, a.withIterations(10).withAnneal(0.5, 0.0).annealStart());
+        assertThrows(ArtException.class, () -> c.withAnneal(0.0, 0.5));
+        assertThrows(ArtException.class, () -> c.withAnneal(1.5, 0.5));
+        assertThrows(ArtException.class, () -> c.withAnneal(0.5, -0.1));
     }
 
     @Test

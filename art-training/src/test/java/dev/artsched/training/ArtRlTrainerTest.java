@@ -183,6 +183,67 @@ class ArtRlTrainerTest {
     }
 
     @Test
+    void annealedLambdaShrinksTheExplorationFromItsStartAndResumesAcrossIt() {
+        // 30 iterations, 40 distilled trajectories at B = 4 (10 iterations): the annealing starts at
+        // min(ceil(0.5 * 30), 30 - 10) = 15
+        ArtRlConfig plain = small(8).withTimeOnlyActor(true).withRelativeLambda(true).withLambda(0.5)
+                .withMeanHead(ArtRlConfig.MeanHead.EXP).withClosedFormPrior(true).withMonteCarlo(true)
+                .withRealizedProgress(true).withGammaStep(0);
+        ArtRlConfig annealed = plain.withAnneal(0.01, 0.5);
+        assertThat(annealed.annealStart()).isEqualTo(15);
+        List<IterationStats> a = new java.util.ArrayList<>();
+        List<IterationStats> p = new java.util.ArrayList<>();
+        ArtRlResult ra = trainer(AnalyticModels.paper1d()).train(annealed, recorder(a));
+        trainer(AnalyticModels.paper1d()).train(plain, recorder(p));
+        // identical up to the start (same draws), different after it
+        for (int i = 0; i < 15; i++) {
+            assertThat(a.get(i)).as("iteration %d", i + 1).usingRecursiveComparison().ignoringFields("elapsedSeconds")
+                    .isEqualTo(p.get(i));
+        }
+        assertThat(a.get(15).budgetError()).isNotEqualTo(p.get(15).budgetError());
+        // the executed budget minus the means' budget is the summed exploration noise: its size falls by about
+        // sqrt(0.01) = 0.1 once the annealing starts
+        double before = 0;
+        double after = 0;
+        for (int i = 0; i < 15; i++) {
+            before += Math.abs(a.get(i).budgetError() + 3.0 - a.get(i).meanBudget());
+            after += Math.abs(a.get(15 + i).budgetError() + 3.0 - a.get(15 + i).meanBudget());
+        }
+        assertThat(after).isLessThan(0.3 * before);
+        assertThat(ra.training().get("hyperparameters").toString()).contains("lambda_anneal_factor=0.01")
+                .contains("lambda_anneal_from=0.5");
+        // killed after the start, resumed from the checkpoint before it: the same grid as without the kill
+        Path ck = dir.resolve("anneal.ckpt");
+        TrainingListener crash = new TrainingListener() {
+            @Override
+            public void onIteration(IterationStats s) {
+                if (s.iteration() == 17) {
+                    throw new IllegalStateException("simulated kill");
+                }
+            }
+        };
+        assertThatThrownBy(() -> trainer(AnalyticModels.paper1d()).train(annealed, new TrainingRun(ck, true, null,
+                false, crash))).hasMessageContaining("simulated kill");
+        assertThat(Checkpoint.read(ck).iteration()).isEqualTo(10);
+        assertThat(trainer(AnalyticModels.paper1d()).train(annealed, new TrainingRun(ck, true, null, false, null))
+                .sigmas()).containsExactly(ra.sigmas());
+        // a checkpoint of the run without annealing cannot continue as an annealed run
+        Path other = dir.resolve("plain.ckpt");
+        trainer(AnalyticModels.paper1d()).train(plain, new TrainingRun(other, false, null, false, null));
+        assertThatThrownBy(() -> trainer(AnalyticModels.paper1d()).train(annealed, new TrainingRun(other, true,
+                null, false, null))).isInstanceOf(ArtException.class).hasMessageContaining("anneal=0.01@15/30");
+    }
+
+    private static TrainingRun recorder(List<IterationStats> into) {
+        return new TrainingRun(null, false, null, false, new TrainingListener() {
+            @Override
+            public void onIteration(IterationStats s) {
+                into.add(s);
+            }
+        });
+    }
+
+    @Test
     void sameSeedSameGridOtherSeedOtherGrid() {
         ArtProblem p = AnalyticModels.paper1d();
         double[] a = trainer(p).train(small(5), TrainingRun.quiet()).sigmas();

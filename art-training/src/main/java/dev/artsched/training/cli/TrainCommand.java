@@ -188,6 +188,17 @@ public final class TrainCommand implements Callable<Integer> {
                     + "multiplier of the closed-form optimum; paper: 1e-4).")
     Double gammaStep;
 
+    @Option(names = "--anneal-lambda", paramLabel = "F",
+            description = "ART-RL: multiply lambda by F in (0, 1] for the last part of training (robust: 0.02, "
+                    + "paper: 1 = off). On a finite clock the exploration noise shifts the learned mean; finishing "
+                    + "at a small lambda removes the shift (docs/CLI.md).")
+    Double annealLambda;
+
+    @Option(names = "--anneal-from", paramLabel = "P",
+            description = "ART-RL: the fraction of the iterations after which the annealed lambda applies "
+                    + "(default 0.7).")
+    Double annealFrom;
+
     @Option(names = "--sigma-max", paramLabel = "T", description = "T = sigma_max (default: model metadata, else 80).")
     Double sigmaMax;
 
@@ -289,7 +300,9 @@ public final class TrainCommand implements Callable<Integer> {
                                 "theta"), "realized", "theta"))
                         .withTrapezoidCost(choice("--step-cost", stepCost, "trapezoid",
                                 "left"))
-                        .withGammaReference(rollouts != null ? rollouts : 256, fine);
+                        .withGammaReference(rollouts != null ? rollouts : 256, fine)
+                        .withAnneal(annealLambda != null ? annealLambda : robust ? 0.02 : 1.0,
+                                annealFrom != null ? annealFrom : 0.7);
                 Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
                 Path met = metrics != null ? metrics : sibling(out, ".metrics.jsonl");
                 PrintWriter err = spec.commandLine().getErr();
