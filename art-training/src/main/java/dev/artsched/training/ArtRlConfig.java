@@ -51,8 +51,8 @@ import java.util.Map;
  *                        learned mean shifts with it (2-D mixture, K = 100 and 200: the tail of the grid 12% coarser
  *                        than the closed form's at lambda 0.5). Exploring widely first and finishing at a small
  *                        lambda removes the shift; 1 = no annealing (the paper's)
- * @param annealFrom      in [0, 1]: the fraction of the iterations after which the annealed lambda applies (earlier
- *                        if the distilled trajectories reach further back: see {@link #annealStart()})
+ * @param annealFrom      in [0, 1]: the fraction of the iterations after which the annealed lambda applies; the
+ *                        distillation then takes only trajectories of the annealed phase ({@link #distillStart()})
  */
 public record ArtRlConfig(int trainSteps, int iterations, int batch, double lambda, double eps, double gammaStep,
                           int distill, int gammaRollouts, int fineSteps, double actorOutScale, double actorOutBias,
@@ -256,16 +256,19 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         return c.build();
     }
 
-    /**
-     * The first iteration (0-based) that uses the annealed lambda: {@code ceil(annealFrom * iterations)}, or earlier
-     * so that every distilled trajectory ({@link #distillIterations()}) comes from the annealed phase;
-     * {@code iterations} when there is no annealing.
-     */
+    /** The first iteration (0-based) that uses the annealed lambda; {@code iterations} when there is none. */
     public int annealStart() {
-        if (annealFactor >= 1) {
-            return iterations;
-        }
-        return Math.max(0, Math.min((int) Math.ceil(annealFrom * iterations), iterations - distillIterations()));
+        return annealFactor < 1 ? (int) Math.ceil(annealFrom * iterations) : iterations;
+    }
+
+    /**
+     * The first iteration (0-based) whose trajectories are distilled: the last {@link #distillIterations()}, and
+     * with annealing none from before {@link #annealStart()}, so the grid holds only means learned at the final
+     * exploration level.
+     */
+    public int distillStart() {
+        int last = Math.max(0, iterations - distillIterations());
+        return annealFactor < 1 ? Math.max(last, annealStart()) : last;
     }
 
     /** The factor on lambda at the 0-based {@code iteration}: {@code annealFactor} from {@link #annealStart()} on. */

@@ -154,7 +154,7 @@ public final class ArtRlTrainer {
             }
 
             Buffers buf = new Buffers(b, k, d, nf, actorFeatures.size());
-            int distillFrom = config.iterations() - config.distillIterations();
+            int distillFrom = config.distillStart();
             ProgressBar bar = run.progress() ? progressBar(config.iterations(), iteration) : null;
             if (run.metrics() != null && resumedFrom > 0) {
                 MetricsWriter.truncateAfter(run.metrics(), resumedFrom);

@@ -71,19 +71,26 @@ class ArtRlConfigTest {
     }
 
     @Test
-    void annealingStartsAtItsFractionOrEarlierSoThatTheDistilledTrajectoriesAreAllAnnealed() {
+    void annealingStartsAtItsFractionAndTheDistillationTakesOnlyTheAnnealedPhase() {
         ArtRlConfig c = ArtRlConfig.paper(0).withIterations(5000).withBatch(16).withDistill(10_000);
         assertEquals(5000, c.annealStart(), "the paper's recipe never anneals");
+        assertEquals(4375, c.distillStart(), "the paper's recipe distils the last 625 iterations");
         assertEquals(1.0, c.lambdaFactor(4999));
         ArtRlConfig a = c.withAnneal(0.02, 0.7);
         assertEquals(3500, a.annealStart());
+        assertEquals(4375, a.distillStart());
         assertEquals(1.0, a.lambdaFactor(3499));
         assertEquals(0.02, a.lambdaFactor(3500));
-        // 800 iterations of B = 8 with 3,200 distilled trajectories: the last 400 iterations are distilled, so the
-        // annealing starts at 400 instead of 560
+        // 800 iterations of B = 8 with 3,200 distilled trajectories: the last 400 iterations would be distilled,
+        // but only the 240 annealed ones are
         ArtRlConfig mnist = a.withIterations(800).withBatch(8).withDistill(3200);
-        assertEquals(400, mnist.annealStart());
-        assertEquals(0, a.withIterations(10).withAnneal(0.5, 0.0).annealStart());
+        assertEquals(560, mnist.annealStart());
+        assertEquals(560, mnist.distillStart());
+        // a short run with a large M (the demo: 150 x 8, M = 10,000) still explores for 70% of it
+        ArtRlConfig demo = a.withIterations(150).withBatch(8);
+        assertEquals(105, demo.annealStart());
+        assertEquals(105, demo.distillStart());
+        assertEquals(0, demo.withAnneal(1.0, 0.7).distillStart());
         assertThrows(ArtException.class, () -> c.withAnneal(0.0, 0.5));
         assertThrows(ArtException.class, () -> c.withAnneal(1.5, 0.5));
         assertThrows(ArtException.class, () -> c.withAnneal(0.5, -0.1));

@@ -184,13 +184,14 @@ class ArtRlTrainerTest {
 
     @Test
     void annealedLambdaShrinksTheExplorationFromItsStartAndResumesAcrossIt() {
-        // 30 iterations, 40 distilled trajectories at B = 4 (10 iterations): the annealing starts at
-        // min(ceil(0.5 * 30), 30 - 10) = 15
+        // 30 iterations, the annealing starts at ceil(0.5 * 30) = 15; the last 40 trajectories at B = 4 (10
+        // iterations) are all annealed
         ArtRlConfig plain = small(8).withTimeOnlyActor(true).withRelativeLambda(true).withLambda(0.5)
                 .withMeanHead(ArtRlConfig.MeanHead.EXP).withClosedFormPrior(true).withMonteCarlo(true)
                 .withRealizedProgress(true).withGammaStep(0);
         ArtRlConfig annealed = plain.withAnneal(0.01, 0.5);
         assertThat(annealed.annealStart()).isEqualTo(15);
+        assertThat(annealed.distillStart()).isEqualTo(20);
         List<IterationStats> a = new java.util.ArrayList<>();
         List<IterationStats> p = new java.util.ArrayList<>();
         ArtRlResult ra = trainer(AnalyticModels.paper1d()).train(annealed, recorder(a));
