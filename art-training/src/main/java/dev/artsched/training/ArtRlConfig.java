@@ -46,11 +46,10 @@ import java.util.Map;
  * @param realizedProgress the reward pays -gamma times the realised, clipped progress of psi instead of theta dt
  * @param trapezoidCost   the step cost uses the mean of |Q| at both ends of the step instead of the left end
  * @param annealFactor    in (0, 1]: from iteration {@code ceil(annealFrom * iterations)} on, lambda is multiplied by
- *                        this factor [decision]. Theorem 3.2 (the optimal mean does not depend on lambda) holds in
- *                        continuous time; on a K-step clock the exploration noise spreads psi across rollouts and the
- *                        learned mean shifts with it (2-D mixture, K = 100 and 200: the tail of the grid 12% coarser
- *                        than the closed form's at lambda 0.5). Exploring widely first and finishing at a small
- *                        lambda removes the shift; 1 = no annealing (the paper's)
+ *                        this factor (opt-in; 1 = no annealing, the paper's and both presets' default). Theorem 3.2
+ *                        (the optimal mean does not depend on lambda) holds in continuous time; on a K-step clock the
+ *                        exploration noise spreads psi across rollouts, and finishing at a small lambda pulls the
+ *                        learned grid towards the closed form's (docs/BENCHMARKS.md)
  * @param annealFrom      in [0, 1]: the fraction of the iterations after which the annealed lambda applies; the
  *                        distillation then takes only trajectories of the annealed phase ({@link #distillStart()})
  */

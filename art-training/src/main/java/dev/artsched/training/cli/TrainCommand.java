@@ -115,9 +115,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Schedule name (default METHOD-MODEL-SOLVER-N).")
     String name;
 
-    @Option(names = "--iterations", defaultValue = "5000", paramLabel = "I",
-            description = "ART-RL iterations (default ${DEFAULT-VALUE}).")
-    int iterations;
+    @Option(names = "--iterations", paramLabel = "I",
+            description = "ART-RL iterations (robust: 7000; paper: 5000).")
+    Integer iterations;
 
     @Option(names = "--batch", defaultValue = "16", paramLabel = "B",
             description = "ART-RL rollouts per iteration (default ${DEFAULT-VALUE}).")
@@ -189,9 +189,8 @@ public final class TrainCommand implements Callable<Integer> {
     Double gammaStep;
 
     @Option(names = "--anneal-lambda", paramLabel = "F",
-            description = "ART-RL: multiply lambda by F in (0, 1] for the last part of training (robust: 0.02, "
-                    + "paper: 1 = off). On a finite clock the exploration noise shifts the learned mean; finishing "
-                    + "at a small lambda removes the shift (docs/CLI.md).")
+            description = "ART-RL: multiply lambda by F in (0, 1] for the last part of training; the distillation "
+                    + "then takes only those trajectories (default 1 = off; docs/CLI.md has the measurements).")
     Double annealLambda;
 
     @Option(names = "--anneal-from", paramLabel = "P",
@@ -282,6 +281,7 @@ public final class TrainCommand implements Callable<Integer> {
             } else {
                 int k = trainSteps != null ? trainSteps : steps;
                 boolean robust = choice("--preset", preset, "robust", "paper");
+                int iterations = this.iterations != null ? this.iterations : robust ? 7000 : 5000;
                 ArtRlConfig config = ArtRlConfig.paper(seed).withTrainSteps(k).withIterations(iterations)
                         .withBatch(batch).withDistill(distill).withCheckpointEvery(checkpointEvery)
                         .withLambda(lambda != null ? lambda : robust ? 0.5 : 0.1)
@@ -301,7 +301,7 @@ public final class TrainCommand implements Callable<Integer> {
                         .withTrapezoidCost(choice("--step-cost", stepCost, "trapezoid",
                                 "left"))
                         .withGammaReference(rollouts != null ? rollouts : 256, fine)
-                        .withAnneal(annealLambda != null ? annealLambda : robust ? 0.02 : 1.0,
+                        .withAnneal(annealLambda != null ? annealLambda : 1.0,
                                 annealFrom != null ? annealFrom : 0.7);
                 Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
                 Path met = metrics != null ? metrics : sibling(out, ".metrics.jsonl");
