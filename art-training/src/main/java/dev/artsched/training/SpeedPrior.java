@@ -53,7 +53,7 @@ public final class SpeedPrior {
         }
         double tau = interp(x, psi, clock) + dt;
         double next = tau >= clock[n - 1] ? psi[n - 1] : interp(tau, clock, psi);
-        return Math.max(next - x, 0.0) / dt > 0 ? (next - x) / dt : theta[n - 1];
+        return next > x ? (next - x) / dt : theta[n - 1];
     }
 
     private static double interp(double x, double[] xs, double[] ys) {

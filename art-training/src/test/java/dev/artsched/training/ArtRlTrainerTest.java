@@ -123,16 +123,8 @@ class ArtRlTrainerTest {
         ArtRlConfig c = small(9).withTimeOnlyActor(true).withRelativeLambda(true);
         double[] straight = trainer(AnalyticModels.paper1d()).train(c, TrainingRun.quiet()).sigmas();
         Path ck = dir.resolve("rel.ckpt");
-        TrainingListener crash = new TrainingListener() {
-            @Override
-            public void onIteration(IterationStats s) {
-                if (s.iteration() == 12) {
-                    throw new IllegalStateException("simulated kill");
-                }
-            }
-        };
         assertThatThrownBy(() -> trainer(AnalyticModels.paper1d()).train(c, new TrainingRun(ck, true, null, false,
-                crash))).hasMessageContaining("simulated kill");
+                killedAt(12)))).hasMessageContaining("simulated kill");
         double recorded = Checkpoint.read(ck).lambda();
         assertThat(recorded).isGreaterThan(0).isLessThan(0.1);
         ArtRlResult resumed = trainer(AnalyticModels.paper1d()).train(c, new TrainingRun(ck, true, null, false,
@@ -194,8 +186,10 @@ class ArtRlTrainerTest {
         assertThat(annealed.distillStart()).isEqualTo(20);
         List<IterationStats> a = new java.util.ArrayList<>();
         List<IterationStats> p = new java.util.ArrayList<>();
-        ArtRlResult ra = trainer(AnalyticModels.paper1d()).train(annealed, recorder(a));
-        trainer(AnalyticModels.paper1d()).train(plain, recorder(p));
+        Path other = dir.resolve("plain.ckpt");
+        ArtRlResult ra = trainer(AnalyticModels.paper1d()).train(annealed,
+                new TrainingRun(null, false, null, false, recording(a)));
+        trainer(AnalyticModels.paper1d()).train(plain, new TrainingRun(other, false, null, false, recording(p)));
         // identical up to the start (same draws), different after it
         for (int i = 0; i < 15; i++) {
             assertThat(a.get(i)).as("iteration %d", i + 1).usingRecursiveComparison().ignoringFields("elapsedSeconds")
@@ -215,33 +209,36 @@ class ArtRlTrainerTest {
                 .contains("lambda_anneal_from=0.5");
         // killed after the start, resumed from the checkpoint before it: the same grid as without the kill
         Path ck = dir.resolve("anneal.ckpt");
-        TrainingListener crash = new TrainingListener() {
-            @Override
-            public void onIteration(IterationStats s) {
-                if (s.iteration() == 17) {
-                    throw new IllegalStateException("simulated kill");
-                }
-            }
-        };
         assertThatThrownBy(() -> trainer(AnalyticModels.paper1d()).train(annealed, new TrainingRun(ck, true, null,
-                false, crash))).hasMessageContaining("simulated kill");
+                false, killedAt(17)))).hasMessageContaining("simulated kill");
         assertThat(Checkpoint.read(ck).iteration()).isEqualTo(10);
         assertThat(trainer(AnalyticModels.paper1d()).train(annealed, new TrainingRun(ck, true, null, false, null))
                 .sigmas()).containsExactly(ra.sigmas());
-        // a checkpoint of the run without annealing cannot continue as an annealed run
-        Path other = dir.resolve("plain.ckpt");
-        trainer(AnalyticModels.paper1d()).train(plain, new TrainingRun(other, false, null, false, null));
+        // the checkpoint of the run without annealing cannot continue as an annealed run
         assertThatThrownBy(() -> trainer(AnalyticModels.paper1d()).train(annealed, new TrainingRun(other, true,
                 null, false, null))).isInstanceOf(ArtException.class).hasMessageContaining("anneal=0.01@15/30");
     }
 
-    private static TrainingRun recorder(List<IterationStats> into) {
-        return new TrainingRun(null, false, null, false, new TrainingListener() {
+    /** A listener that appends every iteration's statistics to {@code into}. */
+    private static TrainingListener recording(List<IterationStats> into) {
+        return new TrainingListener() {
             @Override
             public void onIteration(IterationStats s) {
                 into.add(s);
             }
-        });
+        };
+    }
+
+    /** A listener that simulates a kill right after iteration {@code n}. */
+    private static TrainingListener killedAt(int n) {
+        return new TrainingListener() {
+            @Override
+            public void onIteration(IterationStats s) {
+                if (s.iteration() == n) {
+                    throw new IllegalStateException("simulated kill");
+                }
+            }
+        };
     }
 
     @Test
@@ -259,16 +256,8 @@ class ArtRlTrainerTest {
         double[] straight = trainer(AnalyticModels.paper1d()).train(small(3), TrainingRun.quiet()).sigmas();
         Path ck = dir.resolve("run.ckpt");
         Path metrics = dir.resolve("metrics.jsonl");
-        TrainingListener crash = new TrainingListener() {
-            @Override
-            public void onIteration(IterationStats s) {
-                if (s.iteration() == 17) {
-                    throw new IllegalStateException("simulated kill");
-                }
-            }
-        };
         assertThatThrownBy(() -> trainer(AnalyticModels.paper1d())
-                .train(small(3), new TrainingRun(ck, true, metrics, false, crash)))
+                .train(small(3), new TrainingRun(ck, true, metrics, false, killedAt(17))))
                 .hasMessageContaining("simulated kill");
         assertThat(Checkpoint.read(ck).iteration()).isEqualTo(10);
         ArtRlResult resumed = trainer(AnalyticModels.paper1d())

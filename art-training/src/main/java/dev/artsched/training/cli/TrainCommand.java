@@ -298,8 +298,7 @@ public final class TrainCommand implements Callable<Integer> {
                                 "monte-carlo", "td"))
                         .withRealizedProgress(choice("--progress-reward", or(progressReward, robust, "realized",
                                 "theta"), "realized", "theta"))
-                        .withTrapezoidCost(choice("--step-cost", stepCost, "trapezoid",
-                                "left"))
+                        .withTrapezoidCost(choice("--step-cost", stepCost, "trapezoid", "left"))
                         .withGammaReference(rollouts != null ? rollouts : 256, fine)
                         .withAnneal(annealLambda != null ? annealLambda : 1.0,
                                 annealFrom != null ? annealFrom : 0.7);
