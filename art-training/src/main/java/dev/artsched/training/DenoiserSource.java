@@ -4,7 +4,7 @@ import dev.artsched.onnx.OnnxDenoiser;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.sampling.JvpDenoiser;
 import dev.artsched.scheduler.ArtException;
-import dev.artsched.training.analytic.AnalyticModels;
+import dev.artsched.training.problem.AnalyticModels;
 
 import java.io.IOException;
 import java.io.InputStream;

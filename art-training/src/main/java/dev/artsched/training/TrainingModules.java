@@ -1,5 +1,14 @@
 package dev.artsched.training;
 
+import dev.artsched.training.rl.ArtRlTrainer;
+import dev.artsched.training.problem.ArtProblem;
+import dev.artsched.training.problem.FeatureMap;
+import dev.artsched.training.problem.FlowModel;
+import dev.artsched.training.problem.InitialState;
+import dev.artsched.training.problem.JvpFlowModel;
+import dev.artsched.training.problem.QNorm;
+import dev.artsched.training.problem.ScalarFeatureMap;
+import dev.artsched.training.problem.SummaryFeatureMap;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -9,7 +18,7 @@ import com.google.inject.Singleton;
 import dev.artsched.onnx.FiniteDifferenceJvp;
 import dev.artsched.onnx.OnnxJvpDenoiser;
 import dev.artsched.scheduler.ArtException;
-import dev.artsched.training.analytic.AnalyticModels;
+import dev.artsched.training.problem.AnalyticModels;
 import dev.artsched.training.nn.NetworkFactory;
 import dev.artsched.training.nn.OptimiserFactory;
 

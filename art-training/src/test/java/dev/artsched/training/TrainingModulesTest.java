@@ -1,5 +1,14 @@
 package dev.artsched.training;
 
+import dev.artsched.training.closedform.ArtClosedForm;
+import dev.artsched.training.problem.FlowModel;
+import dev.artsched.training.rl.ArtRlConfig;
+import dev.artsched.training.rl.ArtRlResult;
+import dev.artsched.training.run.TrainingRun;
+import dev.artsched.training.problem.ArtProblem;
+import dev.artsched.training.problem.FeatureMap;
+import dev.artsched.training.problem.QNorm;
+import dev.artsched.training.rl.ArtRlTrainer;
 import com.google.inject.AbstractModule;
 import com.google.inject.Injector;
 import com.google.inject.Module;
@@ -115,7 +124,7 @@ class TrainingModulesTest {
             assertThat(p.provenance()).containsEntry("model", "mixture2d").containsEntry("jvp", "onnx-jvp");
             assertThat((String) p.provenance().get("model_sha256")).hasSize(64);
             // the ONNX JVP graph agrees with the exact analytic flow
-            FlowModel exact = dev.artsched.training.analytic.AnalyticModels.exactFlow("mixture2d");
+            FlowModel exact = dev.artsched.training.problem.AnalyticModels.exactFlow("mixture2d");
             double[] x = {0.7, -1.2, 3.0, 0.5};
             double[] s = {0.5, 2.0};
             double[] f1 = new double[4];

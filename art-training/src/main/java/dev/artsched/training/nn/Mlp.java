@@ -12,7 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.artsched.scheduler.ArtException;
-import dev.artsched.training.Rng;
+import dev.artsched.training.problem.Rng;
 
 import java.nio.DoubleBuffer;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.artsched.training.nn;
 
 import dev.artsched.scheduler.ArtException;
-import dev.artsched.training.Rng;
+import dev.artsched.training.problem.Rng;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.artsched.scheduler.ArtException;
-import dev.artsched.training.Rng;
+import dev.artsched.training.problem.Rng;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

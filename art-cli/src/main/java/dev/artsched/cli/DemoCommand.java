@@ -1,0 +1,303 @@
+package dev.artsched.cli;
+
+import dev.artsched.eval.ImageGrid;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.artsched.sampling.Denoiser;
+import dev.artsched.scheduler.ArtException;
+import dev.artsched.scheduler.Schedule;
+import dev.artsched.scheduler.Solver;
+import dev.artsched.scheduler.TimestepSchedulers;
+import dev.artsched.training.DenoiserSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code art demo}: the main job on the bundled MNIST EDM denoiser. Learns a grid with a quick ART-RL run, then
+ * measures ref-rmse and FID of Uniform, EDM and the learned grid at several NFE, prints the table, and writes
+ * everything (schedule file, JSON results, plots, sample grids) into one output folder.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Learn a grid for the bundled MNIST model and compare it with Uniform and EDM (FID, ref-rmse).")
+public final class DemoCommand implements Callable<Integer> {
+    /** Folder of the bundled model inside the art-models jar. */
+    static final String MODEL_DIR = "META-INF/art/models/";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR",
+            description = "Output folder (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--model", defaultValue = "mnist-edm", paramLabel = "NAME",
+            description = "Bundled model (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--solver", defaultValue = "heun", paramLabel = "SOLVER",
+            description = "Solver for training and evaluation (default ${DEFAULT-VALUE}).")
+    String solver;
+
+    @Option(names = "--train-steps", defaultValue = "10", paramLabel = "N",
+            description = "Steps of the learned grid (default ${DEFAULT-VALUE}); other step counts use the time map.")
+    int trainSteps;
+
+    @Option(names = "--steps", split = ",", defaultValue = "2,5,10", paramLabel = "N[,N...]",
+            description = "Step counts to evaluate (default ${DEFAULT-VALUE}: Heun NFE 3, 9, 19).")
+    int[] steps;
+
+    @Option(names = "--iterations", defaultValue = "150", paramLabel = "I",
+            description = "ART-RL iterations of the quick run (default ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--batch", defaultValue = "8", paramLabel = "B",
+            description = "ART-RL rollouts per iteration (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--rollouts", defaultValue = "32", paramLabel = "M",
+            description = "Reference rollouts of the closed form and of ART-RL's gamma_0 and prior (default "
+                    + "${DEFAULT-VALUE}: the demo is quick).")
+    int rollouts;
+
+    @Option(names = "--fine-steps", defaultValue = "100", paramLabel = "N",
+            description = "Steps of the reference rollouts' EDM-spaced grid (default ${DEFAULT-VALUE}).")
+    int fineSteps;
+
+    @Option(names = "--reference-steps", defaultValue = "64", paramLabel = "N",
+            description = "Heun steps of the ref-rmse reference solution (default ${DEFAULT-VALUE}).")
+    int referenceSteps;
+
+    @Option(names = "--samples", defaultValue = "500", paramLabel = "M",
+            description = "Samples per FID cell (default ${DEFAULT-VALUE}; ref-rmse uses at most 128).")
+    int samples;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Print one JSON object with every result instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        return CliSupport.run(spec, this::demo);
+    }
+
+    private void validate() {
+        if (trainSteps < 1) {
+            throw new ArtException("--train-steps must be >= 1, found " + trainSteps);
+        }
+        for (int n : steps) {
+            if (n < 1) {
+                throw new ArtException("--steps: every step count must be >= 1, found " + n);
+            }
+        }
+        if (iterations < 1) {
+            throw new ArtException("--iterations must be >= 1, found " + iterations);
+        }
+        if (batch < 1) {
+            throw new ArtException("--batch must be >= 1, found " + batch);
+        }
+        if (referenceSteps < 1) {
+            throw new ArtException("--reference-steps must be >= 1, found " + referenceSteps);
+        }
+        if (rollouts < 1 || fineSteps < 1) {
+            throw new ArtException("--rollouts and --fine-steps must be >= 1, found " + rollouts + " and " + fineSteps);
+        }
+        if (samples < 2) {
+            throw new ArtException("--samples must be >= 2, found " + samples);
+        }
+        if (!model.matches("[A-Za-z0-9._-]+")) {
+            throw new ArtException("--model must name a bundled model ([A-Za-z0-9._-]+), found '" + model + "'");
+        }
+    }
+
+    private int demo() throws IOException {
+        validate();
+        Solver.parse(solver);
+        long start = System.nanoTime();
+        PrintWriter err = spec.commandLine().getErr();
+        Files.createDirectories(out);
+        Path modelDir = extractModel(out.resolve("model"));
+        Path denoiser = modelDir.resolve("denoiser.onnx");
+        Path jvp = modelDir.resolve("denoiser_jvp.onnx");
+        Path features = modelDir.resolve("features.onnx");
+        Path refStats = modelDir.resolve("features_ref.json");
+        Solver sv = Solver.parse(solver);
+
+        Path grid = out.resolve("art-rl-" + model + "-" + sv.id() + "-" + trainSteps + ".json");
+        note(err, "1/5 ART-RL: %d iterations x %d rollouts on the %s model (%s, N = %d)", iterations, batch, model,
+                sv.id(), trainSteps);
+        run(List.of("train", "--denoiser", denoiser.toString(), "--jvp", jvp.toString(), "--steps",
+                Integer.toString(trainSteps), "--solver", sv.id(), "--method", "art-rl", "--iterations",
+                Integer.toString(iterations), "--batch", Integer.toString(batch), "--seed", Long.toString(seed),
+                "--rollouts", Integer.toString(rollouts), "--fine-steps", Integer.toString(fineSteps),
+                "--out", grid.toString(), "--json"));
+
+        Path closed = out.resolve("closed-form-" + model + "-" + sv.id() + "-" + trainSteps + ".json");
+        note(err, "2/5 ART closed form (training-free, %d reference rollouts on a %d-step grid)", rollouts,
+                fineSteps);
+        run(List.of("train", "--denoiser", denoiser.toString(), "--jvp", jvp.toString(), "--steps",
+                Integer.toString(trainSteps), "--solver", sv.id(), "--method", "closed-form", "--rollouts",
+                Integer.toString(rollouts), "--fine-steps", Integer.toString(fineSteps), "--seed",
+                Long.toString(seed), "--out", closed.toString(), "--json"));
+
+        List<String> schedules = List.of("uniform", "edm", "art:path=" + grid, "art:path=" + closed);
+        List<String> evalBase = new ArrayList<>(List.of("eval", "--denoiser", denoiser.toString(), "--solver", sv.id(),
+                "--steps", join(steps), "--samples", Integer.toString(samples), "--seed", Long.toString(seed), "--json"));
+        for (String s : schedules) {
+            evalBase.add("--schedule");
+            evalBase.add(s);
+        }
+        note(err, "3/5 FID (%d samples per cell, features of a digit classifier, 10k real digits)", samples);
+        List<String> fidArgs = new ArrayList<>(evalBase);
+        fidArgs.addAll(List.of("--metric", "fid", "--features", features.toString(), "--ref-stats",
+                refStats.toString(), "--plots", out.resolve("fid").toString()));
+        JsonNode fid = run(fidArgs);
+        int rmseSamples = Math.min(samples, 128);
+        note(err, "4/5 ref-rmse against a %d-step Heun reference from the same noise (%d samples)", referenceSteps,
+                rmseSamples);
+        List<String> rmseArgs = new ArrayList<>(evalBase);
+        rmseArgs.set(rmseArgs.indexOf("--samples") + 1, Integer.toString(rmseSamples));
+        rmseArgs.addAll(List.of("--metric", "ref-rmse", "--reference-steps", Integer.toString(referenceSteps),
+                "--plots", out.resolve("ref-rmse").toString()));
+        JsonNode rmse = run(rmseArgs);
+
+        note(err, "5/5 sample grids (64 images per schedule, same seeds)");
+        Map<String, String> pictures = new LinkedHashMap<>();
+        int show = steps[steps.length - 1];
+        try (DenoiserSource src = DenoiserSource.open(denoiser.toString())) {
+            Denoiser d = src.denoiser();
+            for (String s : schedules) {
+                Schedule g = TimestepSchedulers.create(EvalCommand.withModelRange(s, d)).schedule(show);
+                float[] images = SampleCommand.sample(d, g, sv, 64, 64, seed, spec);
+                String label = s.equals("art:path=" + grid) ? "art-rl" : s.startsWith("art:") ? "closed-form" : s;
+                Path png = out.resolve("samples-" + label + "-" + sv.id() + "-" + show + ".png");
+                ImageGrid.write(png, images, 64, d.sampleShape(), 8, 2);
+                pictures.put(label, png.toString());
+            }
+        }
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("model", model);
+        result.put("solver", sv.id());
+        result.put("schedule_file", grid.toString());
+        result.put("closed_form_file", closed.toString());
+        result.put("fid", fid);
+        result.put("ref_rmse", rmse);
+        result.put("sample_grids", pictures);
+        result.put("output_folder", out.toAbsolutePath().toString());
+        result.put("wall_seconds", (System.nanoTime() - start) / 1e9);
+        CliSupport.json().writerWithDefaultPrettyPrinter().writeValue(out.resolve("demo.json").toFile(), result);
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            CliSupport.printJson(o, result);
+        } else {
+            o.print(table(fid, rmse));
+            o.printf(Locale.ROOT, "%nAll outputs are in %s (demo.json, the schedule file, fid/ and ref-rmse/ plots,"
+                    + " samples-*.png). Wall time %.0f s.%n", out.toAbsolutePath(), (System.nanoTime() - start) / 1e9);
+            o.flush();
+        }
+        return CliSupport.OK;
+    }
+
+    /** Copies the bundled model files from the classpath into {@code dir}. */
+    private Path extractModel(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (String f : List.of("denoiser.onnx", "denoiser_jvp.onnx", "features.onnx", "features_ref.json")) {
+            String res = MODEL_DIR + model + "/" + f;
+            try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(res)) {
+                if (in == null) {
+                    throw new ArtException("bundled model '" + model + "' is missing " + res
+                            + " on the classpath (expected the art-models jar)");
+                }
+                Files.copy(in, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return dir;
+    }
+
+    /** Runs an art subcommand in-process; returns its JSON output; its progress goes to our stderr. */
+    private JsonNode run(List<String> args) throws IOException {
+        CommandLine cmd = ArtCli.commandLine();
+        StringWriter captured = new StringWriter();
+        cmd.setOut(new PrintWriter(captured, true));
+        cmd.setErr(spec.commandLine().getErr());
+        List<String> all = new ArrayList<>(args);
+        if (CliSupport.isQuiet(spec)) {
+            all.add("--quiet");
+        }
+        if (CliSupport.isVerbose(spec)) {
+            all.add("--verbose");
+        }
+        int code = cmd.execute(all.toArray(String[]::new));
+        if (code != CliSupport.OK) {
+            throw new ArtException("demo step 'art " + args.get(0) + "' failed (exit " + code + "); see the error above");
+        }
+        return CliSupport.json().readTree(captured.toString());
+    }
+
+    private static String table(JsonNode fid, JsonNode rmse) {
+        Map<String, Map<Integer, double[]>> cells = new LinkedHashMap<>();
+        Map<Integer, Integer> nfe = new TreeMap<>();
+        collect(fid, 0, cells, nfe);
+        collect(rmse, 1, cells, nfe);
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-28s", "schedule"));
+        for (Map.Entry<Integer, Integer> e : nfe.entrySet()) {
+            sb.append(String.format(Locale.ROOT, " | N=%d NFE=%d FID / ref-rmse", e.getKey(), e.getValue()));
+        }
+        sb.append('\n');
+        for (Map.Entry<String, Map<Integer, double[]>> row : cells.entrySet()) {
+            String name = row.getKey().startsWith("art:path=") && row.getKey().contains("closed-form")
+                    ? "art closed form" : row.getKey().startsWith("art:") ? "art-rl (quick run)" : row.getKey();
+            sb.append(String.format(Locale.ROOT, "%-28s", name));
+            for (Integer n : nfe.keySet()) {
+                double[] v = row.getValue().getOrDefault(n, new double[] {Double.NaN, Double.NaN});
+                sb.append(String.format(Locale.ROOT, " | %14.3f / %-11.4f", v[0], v[1]));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void collect(JsonNode report, int col, Map<String, Map<Integer, double[]>> cells,
+                                Map<Integer, Integer> nfe) {
+        for (JsonNode r : report.path("rows")) {
+            String s = r.path("schedule").asText();
+            int n = r.path("steps").asInt();
+            nfe.put(n, r.path("nfe").asInt());
+            cells.computeIfAbsent(s, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(n, k -> new double[] {Double.NaN, Double.NaN})[col] = r.path("value").asDouble();
+        }
+    }
+
+    private static String join(int[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int v : values) {
+            sb.append(sb.length() == 0 ? "" : ",").append(v);
+        }
+        return sb.toString();
+    }
+
+    private static void note(PrintWriter err, String format, Object... args) {
+        err.printf(Locale.ROOT, "art demo: " + format + "%n", args);
+        err.flush();
+    }
+}

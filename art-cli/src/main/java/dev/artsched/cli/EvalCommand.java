@@ -1,0 +1,290 @@
+package dev.artsched.cli;
+
+import dev.artsched.training.DenoiserSource;
+import dev.artsched.sampling.Denoiser;
+import dev.artsched.scheduler.ArtException;
+import dev.artsched.scheduler.Schedule;
+import dev.artsched.scheduler.Solver;
+import dev.artsched.scheduler.TimestepScheduler;
+import dev.artsched.scheduler.TimestepSchedulers;
+import dev.artsched.eval.EvalMetric;
+import dev.artsched.eval.EvalPlots;
+import dev.artsched.eval.EvalReport;
+import dev.artsched.eval.EvalRunner;
+import dev.artsched.eval.FeatureExtractor;
+import dev.artsched.eval.FeatureStatsFile;
+import dev.artsched.eval.FidMetric;
+import dev.artsched.eval.GaussianStats;
+import dev.artsched.eval.OnnxFeatureExtractor;
+import dev.artsched.eval.RefRmse;
+import dev.artsched.eval.ReferenceSolutions;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code art eval}: compares schedules on a denoiser with the {@code ref-rmse} or {@code fid} metric at several
+ * step counts, printing a table or one JSON object and optionally PNG plots.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate schedules on a denoiser (ref-rmse or FID) at several step counts.",
+        footer = {"", "Examples:",
+            "  art eval --denoiser analytic:mixture2d --schedule edm --schedule uniform \\",
+            "      --steps 5,10,18",
+            "  art eval --denoiser models/mixture2d/denoiser.onnx --schedule edm \\",
+            "      --schedule art:path=grid.json --steps 5,10,18 --solver euler \\",
+            "      --json --plots out/",
+            "  art eval --denoiser models/mnist-edm/denoiser.onnx --schedule edm \\",
+            "      --metric fid --features models/mnist-edm/features.onnx \\",
+            "      --ref-stats models/mnist-edm/features_ref.json --samples 1000"})
+public final class EvalCommand implements Callable<Integer> {
+    /** Built-in formula schedulers that take sigma_min / sigma_max options filled from the model's metadata. */
+    static final Set<String> RANGED = Set.of("uniform", "edm", "exponential");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--denoiser", required = true, paramLabel = "MODEL",
+            description = "ONNX denoiser file, or analytic:gauss1d / analytic:mixture2d.")
+    String denoiser;
+
+    @Option(names = "--schedule", required = true, paramLabel = "SPEC",
+            description = "Scheduler spec to evaluate (repeatable), e.g. edm, uniform, art:path=grid.json. "
+                    + "uniform/edm/exponential take sigma_min/sigma_max from the model when the spec does not say.")
+    List<String> schedules;
+
+    @Option(names = "--steps", split = ",", paramLabel = "N", defaultValue = "2,5,10",
+            description = "Comma-separated step counts (default ${DEFAULT-VALUE}).")
+    int[] steps;
+
+    @Option(names = "--solver", paramLabel = "SOLVER", defaultValue = "heun",
+            description = "euler or heun (default ${DEFAULT-VALUE}).")
+    String solver;
+
+    @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "ref-rmse",
+            description = "ref-rmse or fid (default ${DEFAULT-VALUE}).")
+    String metric;
+
+    @Option(names = "--samples", paramLabel = "M", defaultValue = "1000",
+            description = "Samples per schedule (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+            description = "Noise seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "256",
+            description = "Samples per denoiser call (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--reference-steps", paramLabel = "N", defaultValue = "512",
+            description = "Heun steps of the fine EDM reference grid (default ${DEFAULT-VALUE}).")
+    int referenceSteps;
+
+    @Option(names = "--reference-rho", paramLabel = "RHO", defaultValue = "7",
+            description = "Karras rho of the reference grid (default ${DEFAULT-VALUE}).")
+    double referenceRho;
+
+    @Option(names = "--reference-sigma-min", paramLabel = "SIGMA",
+            description = "Smallest positive sigma of the reference grid (default: the model's sigma_min, else 0.002).")
+    Double referenceSigmaMin;
+
+    @Option(names = "--features", paramLabel = "FILE",
+            description = "FID feature extractor: an ONNX file, or 'identity' for the samples themselves.")
+    String features;
+
+    @Option(names = "--ref-stats", paramLabel = "FILE",
+            description = "FID reference statistics (.json or binary); default: statistics of the reference solutions.")
+    Path refStats;
+
+    @Option(names = "--save-ref-stats", paramLabel = "FILE",
+            description = "Write the FID reference statistics used to FILE (.json or binary).")
+    Path saveRefStats;
+
+    @Option(names = "--plots", paramLabel = "DIR",
+            description = "Write error-vs-nfe.png and sigmas.png into DIR.")
+    Path plots;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        return CliSupport.run(spec, this::evaluate);
+    }
+
+    private int evaluate() {
+        long start = System.nanoTime();
+        Solver sv = Solver.parse(solver);
+        String metricId = metric.trim().toLowerCase(Locale.ROOT);
+        if (!metricId.equals(RefRmse.ID) && !metricId.equals(FidMetric.ID)) {
+            throw new ArtException("--metric: expected ref-rmse or fid, found '" + metric + "'");
+        }
+        for (int n : steps) {
+            if (n < 1) {
+                throw new ArtException("--steps: every step count must be >= 1, found " + n);
+            }
+        }
+        if (samples < 2) {
+            throw new ArtException("--samples must be >= 2, found " + samples);
+        }
+        if (batch < 1) {
+            throw new ArtException("--batch must be >= 1, found " + batch);
+        }
+        if (metricId.equals(RefRmse.ID) && (features != null || refStats != null || saveRefStats != null)) {
+            throw new ArtException("--features, --ref-stats and --save-ref-stats need --metric fid, found --metric "
+                    + metricId);
+        }
+        if (metricId.equals(FidMetric.ID) && features == null) {
+            throw new ArtException("--metric fid needs --features F.onnx (or --features identity)");
+        }
+        try (DenoiserSource source = DenoiserSource.open(denoiser)) {
+            Denoiser d = source.denoiser();
+            List<EvalRunner.Candidate> candidates = new ArrayList<>();
+            Map<String, String> resolved = new LinkedHashMap<>();
+            for (String s : schedules) {
+                String full = withModelRange(s, d);
+                TimestepScheduler scheduler = TimestepSchedulers.create(full);
+                resolved.put(s, scheduler.name());
+                candidates.add(new EvalRunner.Candidate(s, scheduler::schedule));
+            }
+            Map<String, List<Schedule>> grids = EvalRunner.grids(candidates, steps);
+            double sMin = referenceSigmaMin != null ? referenceSigmaMin
+                    : d.sigmaMin().orElse(ReferenceSolutions.Options.DEFAULT_SIGMA_MIN);
+            ReferenceSolutions.Options options = new ReferenceSolutions.Options(samples, seed,
+                    Math.min(batch, samples), referenceSteps, referenceRho, sMin);
+            ReferenceSolutions references = new ReferenceSolutions(d, options);
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("denoiser", source.spec());
+            info.put("samples", samples);
+            info.put("seed", seed);
+            Map<String, Object> ref = new LinkedHashMap<>();
+            ref.put("solver", Solver.HEUN.id());
+            ref.put("steps", referenceSteps);
+            ref.put("rho", referenceRho);
+            ref.put("sigma_min", sMin);
+            info.put("reference", ref);
+            info.put("schedulers", resolved);
+            EvalReport report;
+            try (FeatureExtractor fx = metricId.equals(FidMetric.ID) ? openFeatures(d) : null) {
+                EvalMetric m;
+                FidMetric fid = null;
+                if (fx == null) {
+                    m = new RefRmse(references, sv);
+                } else {
+                    GaussianStats stats = refStats == null ? null : FeatureStatsFile.read(refStats);
+                    fid = new FidMetric(references, sv, fx, stats);
+                    m = fid;
+                    info.put("features", features);
+                    info.put("ref_stats", refStats == null ? "reference solutions" : refStats.toString());
+                }
+                report = run(candidates, m, info);
+                if (fid != null && saveRefStats != null && fid.referenceStats() != null) {
+                    FeatureStatsFile.write(saveRefStats, fid.referenceStats());
+                    info.put("saved_ref_stats", saveRefStats.toString());
+                }
+            }
+            if (plots != null) {
+                Path errors = plots.resolve("error-vs-nfe.png");
+                Path sigmas = plots.resolve("sigmas.png");
+                EvalPlots.errorVsNfe(report, errors);
+                List<Schedule> all = new ArrayList<>();
+                int largest = steps[0];
+                for (int n : steps) {
+                    largest = Math.max(largest, n);
+                }
+                for (Map.Entry<String, List<Schedule>> e : grids.entrySet()) {
+                    for (Schedule s : e.getValue()) {
+                        if (s.steps() == largest) {
+                            all.add(s.withName(e.getKey()));
+                        }
+                    }
+                }
+                EvalPlots.sigmaVsStep(all, sigmas);
+                info.put("plots", List.of(errors.toString(), sigmas.toString()));
+            }
+            info.put("wall_seconds", Math.round((System.nanoTime() - start) / 1e6) / 1e3);
+            EvalReport done = new EvalReport(report.metric(), report.solver(), report.rows(), info);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                CliSupport.printJson(out, done.toJson());
+            } else {
+                out.print(done.toTable());
+                out.printf(Locale.ROOT, "denoiser %s, %d samples, seed %d, reference heun %d steps (rho %s, "
+                        + "sigma_min %s), %.1f s%n", source.spec(), samples, seed, referenceSteps, referenceRho, sMin,
+                        (System.nanoTime() - start) / 1e9);
+                if (plots != null) {
+                    out.println("plots: " + plots.resolve("error-vs-nfe.png") + ", " + plots.resolve("sigmas.png"));
+                }
+                out.flush();
+            }
+            return CliSupport.OK;
+        }
+    }
+
+    private EvalReport run(List<EvalRunner.Candidate> candidates, EvalMetric m, Map<String, Object> info) {
+        ProgressBar[] bar = new ProgressBar[1];
+        try {
+            return EvalRunner.run(candidates, steps, m, new EvalRunner.Progress() {
+                @Override
+                public void begin(long totalWork) {
+                    bar[0] = CliSupport.progressBar(spec, "eval " + m.id(), totalWork);
+                }
+
+                @Override
+                public void step() {
+                    bar[0].step();
+                }
+            }, info);
+        } finally {
+            if (bar[0] != null) {
+                bar[0].close();
+            }
+        }
+    }
+
+    private FeatureExtractor openFeatures(Denoiser d) {
+        if ("identity".equals(features)) {
+            return FeatureExtractor.identity(d.sampleSize());
+        }
+        return OnnxFeatureExtractor.load(Path.of(features));
+    }
+
+    /**
+     * Adds the model's sigma_min / sigma_max to a uniform/edm/exponential spec that does not set them; other
+     * specs (e.g. learned art grids, which carry their own range) are returned unchanged.
+     */
+    public static String withModelRange(String spec, Denoiser d) {
+        TimestepSchedulers.Spec parsed = TimestepSchedulers.Spec.parse(spec);
+        if (!RANGED.contains(parsed.name())) {
+            return spec;
+        }
+        Map<String, String> opts = new LinkedHashMap<>(parsed.options());
+        if (!opts.containsKey("sigma_max") && d.sigmaMax().isPresent()) {
+            opts.put("sigma_max", Double.toString(d.sigmaMax().getAsDouble()));
+        }
+        if (!opts.containsKey("sigma_min") && d.sigmaMin().isPresent()) {
+            opts.put("sigma_min", Double.toString(d.sigmaMin().getAsDouble()));
+        }
+        if (opts.isEmpty()) {
+            return parsed.name();
+        }
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, String> e : opts.entrySet()) {
+            parts.add(e.getKey() + "=" + e.getValue());
+        }
+        return parsed.name() + ":" + String.join(",", parts);
+    }
+}

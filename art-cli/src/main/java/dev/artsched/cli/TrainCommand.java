@@ -1,0 +1,399 @@
+package dev.artsched.cli;
+
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import dev.artsched.scheduler.ArtException;
+import dev.artsched.scheduler.AtomicFiles;
+import dev.artsched.scheduler.Resampling;
+import dev.artsched.scheduler.Schedule;
+import dev.artsched.scheduler.ScheduleFile;
+import dev.artsched.scheduler.Solver;
+import dev.artsched.training.closedform.ArtClosedForm;
+import dev.artsched.training.problem.ArtProblem;
+import dev.artsched.training.rl.ArtRlConfig;
+import dev.artsched.training.rl.ArtRlResult;
+import dev.artsched.training.rl.ArtRlTrainer;
+import dev.artsched.training.run.Checkpoint;
+import dev.artsched.training.DenoiserSource;
+import dev.artsched.training.run.IterationStats;
+import dev.artsched.training.problem.ReferenceRollouts;
+import dev.artsched.training.problem.Rng;
+import dev.artsched.training.run.TrainingListener;
+import dev.artsched.training.TrainingModules;
+import dev.artsched.training.run.TrainingRun;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code art train}: learns a timestep grid for a denoiser with ART-RL (actor-critic, ART.md section 3) or the
+ * training-free ART closed form (section 2.1) and writes it as an {@code art-schedule/1} file with full
+ * provenance. ART-RL runs write a checkpoint and JSON-lines metrics next to the output; {@code --resume}
+ * continues an interrupted run.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Learn a timestep grid for a denoiser (ART-RL or the ART closed form).",
+        footer = {"", "Examples:",
+            "  art train --denoiser models/mixture2d/denoiser.onnx --jvp models/mixture2d/denoiser_jvp.onnx \\",
+            "      --steps 10 --solver heun --method art-rl --out mixture2d-heun-10.json",
+            "  art train --denoiser analytic:gauss1d --steps 10 --solver euler --method closed-form --out g.json",
+            "  art train ... --resume     (continue from OUT.ckpt after an interruption)"})
+public final class TrainCommand implements Callable<Integer> {
+
+    /** Training methods. */
+    public enum Method {
+        /** The actor-critic of ART.md section 3. */
+        ART_RL("art-rl"),
+        /** The time-only optimum of ART.md section 2.1. */
+        CLOSED_FORM("closed-form");
+
+        private final String id;
+
+        Method(String id) {
+            this.id = id;
+        }
+
+        /** The option value. */
+        public String id() {
+            return id;
+        }
+
+        static Method parse(String text) {
+            for (Method m : values()) {
+                if (m.id.equalsIgnoreCase(text.trim())) {
+                    return m;
+                }
+            }
+            throw new ArtException("--method expected art-rl or closed-form, found '" + text + "'");
+        }
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--denoiser", required = true, paramLabel = "MODEL",
+            description = "ONNX denoiser file, or analytic:gauss1d / analytic:mixture2d.")
+    String denoiser;
+
+    @Option(names = "--jvp", paramLabel = "FILE",
+            description = "The model's exported JVP graph (ONNX). Without it an ONNX model uses finite differences.")
+    Path jvp;
+
+    @Option(names = "--jvp-strategy", paramLabel = "S",
+            description = "graph (exported or analytic JVP) or fd (finite differences). Default: graph when --jvp "
+                    + "is given or the model is analytic, else fd.")
+    String jvpStrategy;
+
+    @Option(names = "--features", defaultValue = "auto", paramLabel = "F",
+            description = "ART-RL feature map: auto (t-x-psi in 1-D, else summary6), t-x-psi or summary6.")
+    String features;
+
+    @Option(names = "--steps", required = true, paramLabel = "N", description = "Steps N of the output grid.")
+    int steps;
+
+    @Option(names = "--solver", required = true, paramLabel = "SOLVER", description = "euler or heun.")
+    String solver;
+
+    @Option(names = "--method", defaultValue = "art-rl", paramLabel = "METHOD",
+            description = "art-rl (default) or closed-form.")
+    String method;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Schedule file to write.")
+    Path out;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Schedule name (default METHOD-MODEL-SOLVER-N).")
+    String name;
+
+    @Option(names = "--iterations", paramLabel = "I",
+            description = "ART-RL iterations (robust: 7000; paper: 5000).")
+    Integer iterations;
+
+    @Option(names = "--batch", defaultValue = "16", paramLabel = "B",
+            description = "ART-RL rollouts per iteration (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Random seed (default 0).")
+    long seed;
+
+    @Option(names = "--train-steps", paramLabel = "K",
+            description = "ART-RL clock steps K (default N); the distilled grid is resampled to N by the time map.")
+    Integer trainSteps;
+
+    @Option(names = "--distill", defaultValue = "10000", paramLabel = "M",
+            description = "Trajectories from the end of training distilled into the grid (default ${DEFAULT-VALUE}).")
+    int distill;
+
+    @Option(names = "--preset", defaultValue = "robust", paramLabel = "P",
+            description = "ART-RL settings the options below default to: robust (default: time-only actor, relative "
+                    + "lambda 0.5, log-speed head, closed-form prior, Monte-Carlo advantage, realised-progress reward, gamma "
+                    + "fixed at gamma_0) "
+                    + "or paper (the paper's: (t, x, psi) / summary actor, lambda 0.1, linear head, TD error, gamma "
+                    + "step 1e-4). See docs/CLI.md.")
+    String preset;
+
+    @Option(names = "--lambda", paramLabel = "L",
+            description = "ART-RL exploration level lambda (robust: 0.5, relative; paper: 0.1, absolute).")
+    Double lambda;
+
+    @Option(names = "--actor-mean", paramLabel = "H",
+            description = "ART-RL actor mean head: linear (paper), softplus or exp (robust; log-speed, reaches "
+                    + "speeds that span decades).")
+    String actorMean;
+
+    @Option(names = "--actor-inputs", paramLabel = "A",
+            description = "ART-RL actor inputs: all (the critic's features; paper) or time (t, psi, log s only; "
+                    + "robust: targets the best fixed grid).")
+    String actorInputs;
+
+    @Option(names = "--lambda-mode", paramLabel = "M",
+            description = "absolute (paper) or relative (robust): lambda is scaled by c^2, c = mean sqrt|Q| over the "
+                    + "reference rollouts, so sqrt(lambda) is the exploration std relative to the optimal clock "
+                    + "speed whatever the model's |Q| scale.")
+    String lambdaMode;
+
+    @Option(names = "--actor-prior", paramLabel = "P",
+            description = "none (paper) or closed-form (robust): the actor's mean is the closed-form speed (from the "
+                    + "gamma_0 reference rollouts) times the network's output, so training starts at the "
+                    + "closed-form grid.")
+    String actorPrior;
+
+    @Option(names = "--advantage", paramLabel = "A",
+            description = "td (the paper's TD error) or monte-carlo (robust: the rollout's return minus the critic, "
+                    + "unbiased where the ART cost is flat).")
+    String advantage;
+
+    @Option(names = "--progress-reward", paramLabel = "R",
+            description = "theta (the paper's -gamma theta dt) or realized (robust: -gamma times the realised, clipped "
+                    + "increment of psi, so overshooting T earns nothing).")
+    String progressReward;
+
+    @Option(names = "--step-cost", defaultValue = "left", paramLabel = "C",
+            description = "left (the paper's |Q_k| theta^2 dt; default in both presets) or trapezoid "
+                    + "((|Q_k| + |Q_k+1|) / 2 theta^2 dt, one extra JVP call per rollout; measured no better).")
+    String stepCost;
+
+    @Option(names = "--gamma-step", paramLabel = "A",
+            description = "ART-RL step of the budget multiplier gamma (robust: 0, gamma stays at gamma_0, the "
+                    + "multiplier of the closed-form optimum; paper: 1e-4).")
+    Double gammaStep;
+
+    @Option(names = "--anneal-lambda", paramLabel = "F",
+            description = "ART-RL: multiply lambda by F in (0, 1] for the last part of training; the distillation "
+                    + "then takes only those trajectories (default 1 = off; docs/CLI.md has the measurements).")
+    Double annealLambda;
+
+    @Option(names = "--anneal-from", paramLabel = "P",
+            description = "ART-RL: the fraction of the iterations after which the annealed lambda applies "
+                    + "(default 0.7).")
+    Double annealFrom;
+
+    @Option(names = "--sigma-max", paramLabel = "T", description = "T = sigma_max (default: model metadata, else 80).")
+    Double sigmaMax;
+
+    @Option(names = "--sigma-min", paramLabel = "S",
+            description = "Smallest queried sigma (default: model metadata, else 0.002).")
+    Double sigmaMin;
+
+    @Option(names = "--rollouts", paramLabel = "M",
+            description = "Reference trajectories: of the closed form (default 1024), or of ART-RL's gamma_0 "
+                    + "(default 256). Lower it for expensive models.")
+    Integer rollouts;
+
+    @Option(names = "--fine-steps", paramLabel = "N",
+            description = "Steps of the fine reference grid of the closed form / of gamma_0 (default 1000).")
+    Integer fineSteps;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "ART-RL checkpoint (default OUT.ckpt).")
+    Path checkpoint;
+
+    @Option(names = "--checkpoint-every", defaultValue = "250", paramLabel = "I",
+            description = "Iterations between checkpoints (default ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--metrics", paramLabel = "FILE",
+            description = "JSON-lines metrics of every iteration (default OUT.metrics.jsonl).")
+    Path metrics;
+
+    @Option(names = "--resume", description = "Continue from the checkpoint if it exists.")
+    boolean resume;
+
+    @Option(names = "--json", description = "Print one JSON object describing the result.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        return CliSupport.run(spec, this::execute);
+    }
+
+    private Integer execute() throws Exception {
+        Solver sol = Solver.parse(solver);
+        Method m = Method.parse(method);
+        if (steps < 1) {
+            throw new ArtException("--steps must be >= 1, found " + steps);
+        }
+        TrainingModules.JvpStrategy strategy = jvpStrategy != null ? TrainingModules.JvpStrategy.parse(jvpStrategy)
+                : jvp != null || denoiser.startsWith("analytic:") ? TrainingModules.JvpStrategy.GRAPH
+                : TrainingModules.JvpStrategy.FINITE_DIFFERENCE;
+        List<Module> modules = List.of(com.google.inject.util.Modules.override(TrainingModules.standard(denoiser,
+                strategy, jvp, sigmaMax, sigmaMin)).with(TrainingModules.features(features)));
+        Injector injector = TrainingModules.injector(modules);
+        DenoiserSource source = TrainingModules.get(injector, DenoiserSource.class);
+        try (source) {
+            ArtProblem problem = TrainingModules.get(injector, ArtProblem.class);
+            String model = String.valueOf(problem.provenance().getOrDefault("model", "model"))
+                    .replaceAll("^analytic:", "").replaceAll("[^A-Za-z0-9._-]", "-");
+            String schedName = name != null ? name : m.id() + "-" + model + "-" + sol.id() + "-" + steps;
+            double[] sigmas;
+            Map<String, Object> training;
+            Map<String, Object> extraJson = new LinkedHashMap<>();
+            int fine = fineSteps != null ? fineSteps : 1000;
+            if (fine < 1 || (rollouts != null && rollouts < 1)) {
+                throw new ArtException("--rollouts and --fine-steps must be >= 1, found " + rollouts + " and " + fine);
+            }
+            if (m == Method.CLOSED_FORM) {
+                long t0 = System.nanoTime();
+                int rollouts = this.rollouts != null ? this.rollouts : 1024;
+                int fineSteps = fine;
+                ReferenceRollouts r = ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed));
+                sigmas = ArtClosedForm.sigmas(r, steps);
+                training = new LinkedHashMap<>(problem.provenance());
+                training.put("seed", seed);
+                training.put("rollouts", rollouts);
+                training.put("fine_steps", fineSteps);
+                training.put("q_norm", problem.norm().id());
+                training.put("jvp", problem.model().jvpStrategy());
+                training.put("sigma_max", problem.sigmaMax());
+                training.put("sigma_min", problem.sigmaMin());
+                training.put("initial_state", problem.initial().describe());
+                training.put("denoiser_calls", r.calls());
+                training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
+            } else {
+                int k = trainSteps != null ? trainSteps : steps;
+                boolean robust = choice("--preset", preset, "robust", "paper");
+                int iterations = this.iterations != null ? this.iterations : robust ? 7000 : 5000;
+                ArtRlConfig config = ArtRlConfig.paper(seed).withTrainSteps(k).withIterations(iterations)
+                        .withBatch(batch).withDistill(distill).withCheckpointEvery(checkpointEvery)
+                        .withLambda(lambda != null ? lambda : robust ? 0.5 : 0.1)
+                        .withGammaStep(gammaStep != null ? gammaStep : robust ? 0.0 : 1e-4)
+                        .withMeanHead(ArtRlConfig.MeanHead.parse(actorMean != null ? actorMean
+                                : robust ? "exp" : "linear"))
+                        .withTimeOnlyActor(choice("--actor-inputs", or(actorInputs, robust, "time", "all"), "time",
+                                "all"))
+                        .withRelativeLambda(choice("--lambda-mode", or(lambdaMode, robust, "relative", "absolute"),
+                                "relative", "absolute"))
+                        .withClosedFormPrior(choice("--actor-prior", or(actorPrior, robust, "closed-form", "none"),
+                                "closed-form", "none"))
+                        .withMonteCarlo(choice("--advantage", or(advantage, robust, "monte-carlo", "td"),
+                                "monte-carlo", "td"))
+                        .withRealizedProgress(choice("--progress-reward", or(progressReward, robust, "realized",
+                                "theta"), "realized", "theta"))
+                        .withTrapezoidCost(choice("--step-cost", stepCost, "trapezoid", "left"))
+                        .withGammaReference(rollouts != null ? rollouts : 256, fine)
+                        .withAnneal(annealLambda != null ? annealLambda : 1.0,
+                                annealFrom != null ? annealFrom : 0.7);
+                Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
+                Path met = metrics != null ? metrics : sibling(out, ".metrics.jsonl");
+                PrintWriter err = spec.commandLine().getErr();
+                if (resume) {
+                    // a run killed mid-write leaves hidden temporary siblings; this run is their only writer
+                    for (Path p : List.of(ck, met, out)) {
+                        AtomicFiles.removeTemporaries(p);
+                    }
+                }
+                if (resume && !Files.exists(ck)) {
+                    err.println("art: note: no checkpoint at " + ck + ", starting a fresh run");
+                } else if (resume) {
+                    Checkpoint.read(ck);
+                } else if (!resume && Files.exists(met)) {
+                    Files.delete(met);
+                }
+                ArtRlTrainer trainer = TrainingModules.get(injector, ArtRlTrainer.class);
+                ArtRlResult result;
+                try (ProgressBar bar = CliSupport.progressBar(spec, "ART-RL", iterations)) {
+                    result = trainer.train(config, new TrainingRun(ck, resume, met, progress(bar)));
+                }
+                sigmas = k == steps ? result.sigmas() : Resampling.timeMap(result.sigmas(), steps);
+                training = new LinkedHashMap<>(result.training());
+                training.put("train_steps", k);
+                training.put("resample", k == steps ? "none" : "time-map");
+                training.put("trained_sigmas", result.sigmas());
+                training.put("checkpoint", ck.toString());
+                training.put("metrics", met.toString());
+                extraJson.put("final_gamma", result.finalGamma());
+                extraJson.put("iterations", result.iterations());
+                extraJson.put("resumed_from", result.resumedFrom());
+            }
+            training.put("solver", sol.id());
+            Schedule schedule = new Schedule(schedName, sigmas, m.id());
+            String fileMethod = m == Method.ART_RL ? "art-rl" : "art-closed-form";
+            ScheduleFile file = new ScheduleFile(schedName, sigmas, sol, problem.sigmaMin(), problem.sigmaMax(),
+                    fileMethod, training, Map.of());
+            file.write(out);
+            PrintWriter o = spec.commandLine().getOut();
+            if (json) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("out", out.toString());
+                j.put("name", schedName);
+                j.put("method", fileMethod);
+                j.put("solver", sol.id());
+                j.put("steps", steps);
+                j.put("sigmas", sigmas);
+                j.putAll(extraJson);
+                j.put("wall_seconds", training.get("wall_seconds"));
+                CliSupport.printJson(o, j);
+            } else {
+                o.printf(Locale.ROOT, "wrote %s (%s, %s, N = %d): %s%n", out, fileMethod, sol.id(), steps,
+                        format(schedule.sigmas()));
+                o.flush();
+            }
+            return CliSupport.OK;
+        }
+    }
+
+    /** A listener that moves a progress bar and shows the live gamma and budget error. */
+    static TrainingListener progress(ProgressBar bar) {
+        return new TrainingListener() {
+            @Override
+            public void onIteration(IterationStats s) {
+                bar.stepTo(s.iteration());
+                bar.setExtraMessage(String.format(Locale.ROOT, " gamma %.4f budget %+.3f", s.gamma(), s.budgetError()));
+            }
+        };
+    }
+
+    private static String or(String given, boolean robust, String robustValue, String paperValue) {
+        return given != null ? given : robust ? robustValue : paperValue;
+    }
+
+    /** true for {@code yes}, false for {@code no}, else one error naming the option. */
+    private static boolean choice(String option, String value, String yes, String no) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals(yes) || v.equals(no)) {
+            return v.equals(yes);
+        }
+        throw new ArtException(option + " expected " + no + " or " + yes + ", found '" + value + "'");
+    }
+
+    private static Path sibling(Path file, String suffix) {
+        return file.resolveSibling(file.getFileName().toString().replaceAll("\\.json$", "") + suffix);
+    }
+
+    private static String format(double[] s) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < s.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", s[i]));
+        }
+        return b.append(']').toString();
+    }
+}

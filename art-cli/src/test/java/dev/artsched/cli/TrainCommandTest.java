@@ -1,0 +1,134 @@
+package dev.artsched.cli;
+
+import dev.artsched.scheduler.ScheduleFile;
+import dev.artsched.training.run.Checkpoint;
+import dev.artsched.eval.Gaussian1dW2;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class TrainCommandTest {
+    private static final Path MIXTURE = Path.of("..", "models", "mixture2d");
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cmd = new CommandLine(new TrainCommand());
+        cmd.setParameterExceptionHandler(new CliSupport.UsageErrorHandler());
+        cmd.setExecutionExceptionHandler(new CliSupport.ExecutionErrorHandler());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        int code = cmd.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void closedFormOnTheOneDimensionalBenchmarkIsNearTheOptimum() {
+        Path out = dir.resolve("cf.json");
+        Run r = run("--denoiser", "analytic:gauss1d", "--steps", "5", "--solver", "euler", "--method", "closed-form",
+                "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        ScheduleFile f = ScheduleFile.read(out);
+        assertThat(f.method()).isEqualTo("art-closed-form");
+        assertThat(f.steps()).isEqualTo(5);
+        assertThat(f.sigmaMax()).isEqualTo(3.0);
+        assertThat(Gaussian1dW2.exact(f.sigmas())).isCloseTo(0.1493, within(0.02 * 0.1493));
+        assertThat(f.training()).containsEntry("model", "analytic:gauss1d").containsEntry("jvp", "exact")
+                .containsKeys("seed", "rollouts", "denoiser_calls", "wall_seconds");
+    }
+
+    @Test
+    void artRlWritesAScheduleAndResumeContinuesTheRun() throws Exception {
+        Path out = dir.resolve("rl.json");
+        String[] common = {"--denoiser", "analytic:gauss1d", "--steps", "5", "--solver", "heun", "--out",
+            out.toString(), "--batch", "4", "--train-steps", "20", "--distill", "40", "--checkpoint-every", "10",
+            "--seed", "4", "--json"};
+        Run first = run(concat(common, "--iterations", "20"));
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out().trim()).startsWith("{").endsWith("}").contains("\"method\":\"art-rl\"");
+        ScheduleFile f = ScheduleFile.read(out);
+        assertThat(f.steps()).isEqualTo(5);
+        assertThat(f.training()).containsEntry("iterations", 20).containsEntry("resample", "time-map")
+                .containsKeys("final_gamma", "seed", "hyperparameters", "denoiser_calls", "q_norm");
+        Path ck = dir.resolve("rl.ckpt");
+        assertThat(Checkpoint.read(ck).iteration()).isEqualTo(20);
+        assertThat(Files.readAllLines(dir.resolve("rl.metrics.jsonl"))).hasSize(20);
+
+        Run resumed = run(concat(common, "--iterations", "30", "--resume"));
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("\"resumed_from\":20").contains("\"iterations\":30");
+        ScheduleFile g = ScheduleFile.read(out);
+        assertThat(g.training()).containsEntry("iterations", 30).containsEntry("resumed_from", 20);
+        assertThat(Files.readAllLines(dir.resolve("rl.metrics.jsonl"))).hasSize(30);
+    }
+
+    @Test
+    void unreadableCheckpointIsOneClearErrorLine() throws Exception {
+        Path out = dir.resolve("x.json");
+        Files.writeString(dir.resolve("x.ckpt"), "garbage");
+        Run r = run("--denoiser", "analytic:gauss1d", "--steps", "5", "--solver", "euler", "--out", out.toString(),
+                "--iterations", "5", "--batch", "2", "--train-steps", "10", "--resume");
+        assertThat(r.code()).isEqualTo(CliSupport.ERROR);
+        assertThat(r.err().trim()).startsWith("art: error: checkpoint").contains("is unreadable")
+                .doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void badOptionValuesAreClearErrors() {
+        Run r = run("--denoiser", "analytic:nope", "--steps", "5", "--solver", "euler", "--out",
+                dir.resolve("y.json").toString(), "--method", "closed-form");
+        assertThat(r.code()).isEqualTo(CliSupport.ERROR);
+        assertThat(r.err()).contains("unknown analytic model 'nope'");
+        Run s = run("--denoiser", "analytic:gauss1d", "--steps", "5", "--solver", "rk4", "--out",
+                dir.resolve("y.json").toString());
+        assertThat(s.code()).isEqualTo(CliSupport.ERROR);
+        assertThat(s.err()).contains("unknown solver 'rk4'");
+    }
+
+    @Test
+    void onnxMixtureWithJvpGraphAndWithFiniteDifferencesGiveCloseGrids() {
+        assumeTrue(Files.isRegularFile(MIXTURE.resolve("denoiser_jvp.onnx")), "shipped mixture2d model");
+        Path a = dir.resolve("graph.json");
+        Path b = dir.resolve("fd.json");
+        Run ra = run("--denoiser", MIXTURE.resolve("denoiser.onnx").toString(), "--jvp",
+                MIXTURE.resolve("denoiser_jvp.onnx").toString(), "--steps", "10", "--solver", "heun", "--method",
+                "closed-form", "--rollouts", "256", "--out", a.toString());
+        Run rb = run("--denoiser", MIXTURE.resolve("denoiser.onnx").toString(), "--steps", "10", "--solver", "heun",
+                "--method", "closed-form", "--rollouts", "256", "--out", b.toString());
+        assertThat(ra.code()).as(ra.err()).isZero();
+        assertThat(rb.code()).as(rb.err()).isZero();
+        ScheduleFile fa = ScheduleFile.read(a);
+        ScheduleFile fb = ScheduleFile.read(b);
+        assertThat(fa.training()).containsEntry("jvp", "onnx-jvp").containsKeys("model_sha256", "jvp_sha256");
+        assertThat(fb.training()).containsEntry("jvp", "finite-difference").containsKey("model_sha256");
+        assertThat(fa.sigmaMax()).isEqualTo(10.0);
+        assertThat(fa.training()).containsEntry("q_norm", "rms");
+        double[] sa = fa.sigmas();
+        double[] sb = fb.sigmas();
+        for (int i = 0; i < sa.length; i++) {
+            assertThat(sb[i]).isCloseTo(sa[i], within(0.02 * sa[i] + 1e-9));
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
