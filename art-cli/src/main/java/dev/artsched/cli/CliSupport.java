@@ -46,6 +46,18 @@ public final class CliSupport {
     private CliSupport() {
     }
 
+    /**
+     * Runs a core call whose failures concern one option's value: an {@link ArtException} is rethrown with the
+     * option's name in front, so the domain's words ("the JVP graph ...") reach the user next to the flag.
+     */
+    public static <T> T forOption(String option, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ArtException e) {
+            throw new ArtException(option + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The shared Jackson mapper (compact output). */
     public static ObjectMapper json() {
         return JSON;

@@ -2,13 +2,19 @@ package dev.artsched.cli;
 
 import dev.artsched.eval.ImageGrid;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.artsched.eval.Evaluation;
+import dev.artsched.eval.FeatureExtractor;
+import dev.artsched.eval.FeatureStatsFile;
+import dev.artsched.eval.ImageGrid;
+import dev.artsched.eval.OnnxFeatureExtractor;
+import dev.artsched.training.ScheduleTraining;
+import dev.artsched.training.rl.ArtRlConfig;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.scheduler.TimestepSchedulers;
 import dev.artsched.training.DenoiserSource;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,7 +23,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -144,48 +149,49 @@ public final class DemoCommand implements Callable<Integer> {
         Path grid = out.resolve("art-rl-" + model + "-" + sv.id() + "-" + trainSteps + ".json");
         note(err, "1/5 ART-RL: %d iterations x %d rollouts on the %s model (%s, N = %d)", iterations, batch, model,
                 sv.id(), trainSteps);
-        run(List.of("train", "--denoiser", denoiser.toString(), "--jvp", jvp.toString(), "--steps",
-                Integer.toString(trainSteps), "--solver", sv.id(), "--method", "art-rl", "--iterations",
-                Integer.toString(iterations), "--batch", Integer.toString(batch), "--seed", Long.toString(seed),
-                "--rollouts", Integer.toString(rollouts), "--fine-steps", Integer.toString(fineSteps),
-                "--out", grid.toString(), "--json"));
+        ArtRlConfig config = ArtRlConfig.robust(seed).withTrainSteps(trainSteps).withIterations(iterations)
+                .withBatch(batch).withGammaReference(rollouts, fineSteps).withAnneal(1.0, 0.7);
+        try (TrainingBar bar = new TrainingBar(spec, "ART-RL", iterations)) {
+            ScheduleTraining.train(ScheduleTraining.request(denoiser.toString(), trainSteps, sv,
+                    ScheduleTraining.Method.ART_RL, grid).optJvpGraph(jvp).optArtRl(config), bar);
+        }
 
         Path closed = out.resolve("closed-form-" + model + "-" + sv.id() + "-" + trainSteps + ".json");
         note(err, "2/5 ART closed form (training-free, %d reference rollouts on a %d-step grid)", rollouts,
                 fineSteps);
-        run(List.of("train", "--denoiser", denoiser.toString(), "--jvp", jvp.toString(), "--steps",
-                Integer.toString(trainSteps), "--solver", sv.id(), "--method", "closed-form", "--rollouts",
-                Integer.toString(rollouts), "--fine-steps", Integer.toString(fineSteps), "--seed",
-                Long.toString(seed), "--out", closed.toString(), "--json"));
+        ScheduleTraining.train(ScheduleTraining.request(denoiser.toString(), trainSteps, sv,
+                ScheduleTraining.Method.CLOSED_FORM, closed).optJvpGraph(jvp).optSeed(seed)
+                .optReference(rollouts, fineSteps), null);
 
         List<String> schedules = List.of("uniform", "edm", "art:path=" + grid, "art:path=" + closed);
-        List<String> evalBase = new ArrayList<>(List.of("eval", "--denoiser", denoiser.toString(), "--solver", sv.id(),
-                "--steps", join(steps), "--samples", Integer.toString(samples), "--seed", Long.toString(seed), "--json"));
-        for (String s : schedules) {
-            evalBase.add("--schedule");
-            evalBase.add(s);
-        }
-        note(err, "3/5 FID (%d samples per cell, features of a digit classifier, 10k real digits)", samples);
-        List<String> fidArgs = new ArrayList<>(evalBase);
-        fidArgs.addAll(List.of("--metric", "fid", "--features", features.toString(), "--ref-stats",
-                refStats.toString(), "--plots", out.resolve("fid").toString()));
-        JsonNode fid = run(fidArgs);
-        int rmseSamples = Math.min(samples, 128);
-        note(err, "4/5 ref-rmse against a %d-step Heun reference from the same noise (%d samples)", referenceSteps,
-                rmseSamples);
-        List<String> rmseArgs = new ArrayList<>(evalBase);
-        rmseArgs.set(rmseArgs.indexOf("--samples") + 1, Integer.toString(rmseSamples));
-        rmseArgs.addAll(List.of("--metric", "ref-rmse", "--reference-steps", Integer.toString(referenceSteps),
-                "--plots", out.resolve("ref-rmse").toString()));
-        JsonNode rmse = run(rmseArgs);
-
-        note(err, "5/5 sample grids (64 images per schedule, same seeds)");
+        JsonNode fid;
+        JsonNode rmse;
         Map<String, String> pictures = new LinkedHashMap<>();
-        int show = steps[steps.length - 1];
         try (DenoiserSource src = DenoiserSource.open(denoiser.toString())) {
             Denoiser d = src.denoiser();
+            List<Evaluation.Candidate> candidates = new ArrayList<>();
             for (String s : schedules) {
-                Schedule g = TimestepSchedulers.create(EvalCommand.withModelRange(s, d)).schedule(show);
+                candidates.add(new Evaluation.Candidate(s, TimestepSchedulers.create(EvalCommand.withModelRange(s, d))));
+            }
+            note(err, "3/5 FID (%d samples per cell, features of a digit classifier, 10k real digits)", samples);
+            try (FeatureExtractor fx = OnnxFeatureExtractor.load(features)) {
+                Evaluation.Request fidRequest = Evaluation.builder(d, src.spec()).setSchedules(candidates)
+                        .setSteps(steps).optSolver(sv).optSamples(samples, seed).optPlots(out.resolve("fid"))
+                        .optFid(fx, features.toString(), FeatureStatsFile.read(refStats), refStats.toString(), null);
+                fid = evaluate(fidRequest);
+            }
+            int rmseSamples = Math.min(samples, 128);
+            note(err, "4/5 ref-rmse against a %d-step Heun reference from the same noise (%d samples)",
+                    referenceSteps, rmseSamples);
+            rmse = evaluate(Evaluation.builder(d, src.spec()).setSchedules(candidates).setSteps(steps).optSolver(sv)
+                    .optSamples(rmseSamples, seed).optReference(referenceSteps, 7.0, null)
+                    .optPlots(out.resolve("ref-rmse")));
+
+            note(err, "5/5 sample grids (64 images per schedule, same seeds)");
+            int show = steps[steps.length - 1];
+            for (Evaluation.Candidate c : candidates) {
+                String s = c.label();
+                Schedule g = c.scheduler().schedule(show);
                 float[] images = SampleCommand.sample(d, g, sv, 64, 64, seed, spec);
                 String label = s.equals("art:path=" + grid) ? "art-rl" : s.startsWith("art:") ? "closed-form" : s;
                 Path png = out.resolve("samples-" + label + "-" + sv.id() + "-" + show + ".png");
@@ -233,24 +239,11 @@ public final class DemoCommand implements Callable<Integer> {
         return dir;
     }
 
-    /** Runs an art subcommand in-process; returns its JSON output; its progress goes to our stderr. */
-    private JsonNode run(List<String> args) throws IOException {
-        CommandLine cmd = ArtCli.commandLine();
-        StringWriter captured = new StringWriter();
-        cmd.setOut(new PrintWriter(captured, true));
-        cmd.setErr(spec.commandLine().getErr());
-        List<String> all = new ArrayList<>(args);
-        if (CliSupport.isQuiet(spec)) {
-            all.add("--quiet");
+    /** Evaluates with a progress bar; returns the report as the {@code eval --json} object. */
+    private JsonNode evaluate(Evaluation.Request request) {
+        try (BarProgress bar = new BarProgress(spec, "eval " + request.metric().id())) {
+            return CliSupport.json().valueToTree(Evaluation.run(request, bar).report().toJson());
         }
-        if (CliSupport.isVerbose(spec)) {
-            all.add("--verbose");
-        }
-        int code = cmd.execute(all.toArray(String[]::new));
-        if (code != CliSupport.OK) {
-            throw new ArtException("demo step 'art " + args.get(0) + "' failed (exit " + code + "); see the error above");
-        }
-        return CliSupport.json().readTree(captured.toString());
     }
 
     private static String table(JsonNode fid, JsonNode rmse) {
@@ -286,14 +279,6 @@ public final class DemoCommand implements Callable<Integer> {
             cells.computeIfAbsent(s, k -> new LinkedHashMap<>())
                     .computeIfAbsent(n, k -> new double[] {Double.NaN, Double.NaN})[col] = r.path("value").asDouble();
         }
-    }
-
-    private static String join(int[] values) {
-        StringBuilder sb = new StringBuilder();
-        for (int v : values) {
-            sb.append(sb.length() == 0 ? "" : ",").append(v);
-        }
-        return sb.toString();
     }
 
     private static void note(PrintWriter err, String format, Object... args) {

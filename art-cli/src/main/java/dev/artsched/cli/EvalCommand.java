@@ -3,22 +3,16 @@ package dev.artsched.cli;
 import dev.artsched.training.DenoiserSource;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.scheduler.ArtException;
-import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.Solver;
-import dev.artsched.scheduler.TimestepScheduler;
 import dev.artsched.scheduler.TimestepSchedulers;
-import dev.artsched.eval.EvalMetric;
-import dev.artsched.eval.EvalPlots;
 import dev.artsched.eval.EvalReport;
-import dev.artsched.eval.EvalRunner;
+import dev.artsched.eval.Evaluation;
 import dev.artsched.eval.FeatureExtractor;
 import dev.artsched.eval.FeatureStatsFile;
 import dev.artsched.eval.FidMetric;
 import dev.artsched.eval.GaussianStats;
 import dev.artsched.eval.OnnxFeatureExtractor;
 import dev.artsched.eval.RefRmse;
-import dev.artsched.eval.ReferenceSolutions;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -152,106 +146,38 @@ public final class EvalCommand implements Callable<Integer> {
         }
         try (DenoiserSource source = DenoiserSource.open(denoiser)) {
             Denoiser d = source.denoiser();
-            List<EvalRunner.Candidate> candidates = new ArrayList<>();
-            Map<String, String> resolved = new LinkedHashMap<>();
+            List<Evaluation.Candidate> candidates = new ArrayList<>();
             for (String s : schedules) {
-                String full = withModelRange(s, d);
-                TimestepScheduler scheduler = TimestepSchedulers.create(full);
-                resolved.put(s, scheduler.name());
-                candidates.add(new EvalRunner.Candidate(s, scheduler::schedule));
+                candidates.add(new Evaluation.Candidate(s, TimestepSchedulers.create(withModelRange(s, d))));
             }
-            Map<String, List<Schedule>> grids = EvalRunner.grids(candidates, steps);
-            double sMin = referenceSigmaMin != null ? referenceSigmaMin
-                    : d.sigmaMin().orElse(ReferenceSolutions.Options.DEFAULT_SIGMA_MIN);
-            ReferenceSolutions.Options options = new ReferenceSolutions.Options(samples, seed,
-                    Math.min(batch, samples), referenceSteps, referenceRho, sMin);
-            ReferenceSolutions references = new ReferenceSolutions(d, options);
-            Map<String, Object> info = new LinkedHashMap<>();
-            info.put("denoiser", source.spec());
-            info.put("samples", samples);
-            info.put("seed", seed);
-            Map<String, Object> ref = new LinkedHashMap<>();
-            ref.put("solver", Solver.HEUN.id());
-            ref.put("steps", referenceSteps);
-            ref.put("rho", referenceRho);
-            ref.put("sigma_min", sMin);
-            info.put("reference", ref);
-            info.put("schedulers", resolved);
-            EvalReport report;
+            Evaluation.Request request = Evaluation.builder(d, source.spec()).setSchedules(candidates).setSteps(steps)
+                    .optSolver(sv).optSamples(samples, seed).optBatch(batch)
+                    .optReference(referenceSteps, referenceRho, referenceSigmaMin).optPlots(plots);
+            Evaluation.Result result;
             try (FeatureExtractor fx = metricId.equals(FidMetric.ID) ? openFeatures(d) : null) {
-                EvalMetric m;
-                FidMetric fid = null;
-                if (fx == null) {
-                    m = new RefRmse(references, sv);
-                } else {
+                if (fx != null) {
                     GaussianStats stats = refStats == null ? null : FeatureStatsFile.read(refStats);
-                    fid = new FidMetric(references, sv, fx, stats);
-                    m = fid;
-                    info.put("features", features);
-                    info.put("ref_stats", refStats == null ? "reference solutions" : refStats.toString());
+                    request.optFid(fx, features, stats, refStats == null ? null : refStats.toString(), saveRefStats);
                 }
-                report = run(candidates, m, info);
-                if (fid != null && saveRefStats != null && fid.referenceStats() != null) {
-                    FeatureStatsFile.write(saveRefStats, fid.referenceStats());
-                    info.put("saved_ref_stats", saveRefStats.toString());
+                try (BarProgress bar = new BarProgress(spec, "eval " + request.metric().id())) {
+                    result = Evaluation.run(request, bar);
                 }
             }
-            if (plots != null) {
-                Path errors = plots.resolve("error-vs-nfe.png");
-                Path sigmas = plots.resolve("sigmas.png");
-                EvalPlots.errorVsNfe(report, errors);
-                List<Schedule> all = new ArrayList<>();
-                int largest = steps[0];
-                for (int n : steps) {
-                    largest = Math.max(largest, n);
-                }
-                for (Map.Entry<String, List<Schedule>> e : grids.entrySet()) {
-                    for (Schedule s : e.getValue()) {
-                        if (s.steps() == largest) {
-                            all.add(s.withName(e.getKey()));
-                        }
-                    }
-                }
-                EvalPlots.sigmaVsStep(all, sigmas);
-                info.put("plots", List.of(errors.toString(), sigmas.toString()));
-            }
-            info.put("wall_seconds", Math.round((System.nanoTime() - start) / 1e6) / 1e3);
-            EvalReport done = new EvalReport(report.metric(), report.solver(), report.rows(), info);
+            EvalReport done = result.report();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 CliSupport.printJson(out, done.toJson());
             } else {
                 out.print(done.toTable());
                 out.printf(Locale.ROOT, "denoiser %s, %d samples, seed %d, reference heun %d steps (rho %s, "
-                        + "sigma_min %s), %.1f s%n", source.spec(), samples, seed, referenceSteps, referenceRho, sMin,
-                        (System.nanoTime() - start) / 1e9);
+                        + "sigma_min %s), %.1f s%n", source.spec(), samples, seed, referenceSteps, referenceRho,
+                        request.referenceSigmaMin(), (System.nanoTime() - start) / 1e9);
                 if (plots != null) {
                     out.println("plots: " + plots.resolve("error-vs-nfe.png") + ", " + plots.resolve("sigmas.png"));
                 }
                 out.flush();
             }
             return CliSupport.OK;
-        }
-    }
-
-    private EvalReport run(List<EvalRunner.Candidate> candidates, EvalMetric m, Map<String, Object> info) {
-        ProgressBar[] bar = new ProgressBar[1];
-        try {
-            return EvalRunner.run(candidates, steps, m, new EvalRunner.Progress() {
-                @Override
-                public void begin(long totalWork) {
-                    bar[0] = CliSupport.progressBar(spec, "eval " + m.id(), totalWork);
-                }
-
-                @Override
-                public void step() {
-                    bar[0].step();
-                }
-            }, info);
-        } finally {
-            if (bar[0] != null) {
-                bar[0].close();
-            }
         }
     }
 

@@ -1,10 +1,8 @@
 package dev.artsched.cli;
 
 import dev.artsched.eval.ImageGrid;
-import dev.artsched.eval.SeededNoise;
+import dev.artsched.eval.ImageSampling;
 import dev.artsched.sampling.Denoiser;
-import dev.artsched.sampling.Sampler;
-import dev.artsched.sampling.StepListener;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.Solver;
@@ -110,19 +108,8 @@ public final class SampleCommand implements Callable<Integer> {
 
     /** Samples {@code count} images with per-sample seeds, in batches, with a progress bar on stderr. */
     static float[] sample(Denoiser d, Schedule grid, Solver solver, int count, int batch, long seed, CommandSpec spec) {
-        int size = d.sampleSize();
-        float[] all = new float[count * size];
-        Sampler sampler = Sampler.of(solver);
         try (ProgressBar bar = CliSupport.progressBar(spec, "sampling", (long) count * grid.nfe(solver))) {
-            for (int first = 0; first < count; first += batch) {
-                int n = Math.min(batch, count - first);
-                float[] x0 = SeededNoise.of(size, seed, first, n, grid.sigmaMax());
-                int done = first;
-                StepListener l = (step, steps, sigma, next, nfe) -> bar.stepTo((long) done * grid.nfe(solver) + (long) n * nfe);
-                float[] x = sampler.sample(d, grid, x0, n, l).samples();
-                System.arraycopy(x, 0, all, first * size, n * size);
-            }
+            return ImageSampling.sample(d, grid, solver, count, batch, seed, bar::stepTo);
         }
-        return all;
     }
 }

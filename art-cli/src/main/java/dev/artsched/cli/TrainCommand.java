@@ -1,37 +1,20 @@
 package dev.artsched.cli;
 
-import com.google.inject.Injector;
-import com.google.inject.Module;
 import dev.artsched.scheduler.ArtException;
-import dev.artsched.scheduler.AtomicFiles;
-import dev.artsched.scheduler.Resampling;
+import dev.artsched.training.ScheduleTraining;
 import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
-import dev.artsched.training.closedform.ArtClosedForm;
-import dev.artsched.training.problem.ArtProblem;
 import dev.artsched.training.rl.ArtRlConfig;
-import dev.artsched.training.rl.ArtRlResult;
-import dev.artsched.training.rl.ArtRlTrainer;
-import dev.artsched.training.run.Checkpoint;
-import dev.artsched.training.DenoiserSource;
-import dev.artsched.training.run.IterationStats;
-import dev.artsched.training.problem.ReferenceRollouts;
-import dev.artsched.training.problem.Rng;
-import dev.artsched.training.run.TrainingListener;
 import dev.artsched.training.TrainingModules;
-import dev.artsched.training.run.TrainingRun;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -50,34 +33,6 @@ import java.util.concurrent.Callable;
             "  art train --denoiser analytic:gauss1d --steps 10 --solver euler --method closed-form --out g.json",
             "  art train ... --resume     (continue from OUT.ckpt after an interruption)"})
 public final class TrainCommand implements Callable<Integer> {
-
-    /** Training methods. */
-    public enum Method {
-        /** The actor-critic of ART.md section 3. */
-        ART_RL("art-rl"),
-        /** The time-only optimum of ART.md section 2.1. */
-        CLOSED_FORM("closed-form");
-
-        private final String id;
-
-        Method(String id) {
-            this.id = id;
-        }
-
-        /** The option value. */
-        public String id() {
-            return id;
-        }
-
-        static Method parse(String text) {
-            for (Method m : values()) {
-                if (m.id.equalsIgnoreCase(text.trim())) {
-                    return m;
-                }
-            }
-            throw new ArtException("--method expected art-rl or closed-form, found '" + text + "'");
-        }
-    }
 
     @Spec
     CommandSpec spec;
@@ -236,144 +191,104 @@ public final class TrainCommand implements Callable<Integer> {
         return CliSupport.run(spec, this::execute);
     }
 
-    private Integer execute() throws Exception {
+    private Integer execute() {
         Solver sol = Solver.parse(solver);
-        Method m = Method.parse(method);
+        ScheduleTraining.Method m = method(method);
         if (steps < 1) {
             throw new ArtException("--steps must be >= 1, found " + steps);
         }
-        TrainingModules.JvpStrategy strategy = jvpStrategy != null ? TrainingModules.JvpStrategy.parse(jvpStrategy)
-                : jvp != null || denoiser.startsWith("analytic:") ? TrainingModules.JvpStrategy.GRAPH
-                : TrainingModules.JvpStrategy.FINITE_DIFFERENCE;
-        List<Module> modules = List.of(com.google.inject.util.Modules.override(TrainingModules.standard(denoiser,
-                strategy, jvp, sigmaMax, sigmaMin)).with(TrainingModules.features(features)));
-        Injector injector = TrainingModules.injector(modules);
-        DenoiserSource source = TrainingModules.get(injector, DenoiserSource.class);
-        try (source) {
-            ArtProblem problem = TrainingModules.get(injector, ArtProblem.class);
-            String model = String.valueOf(problem.provenance().getOrDefault("model", "model"))
-                    .replaceAll("^analytic:", "").replaceAll("[^A-Za-z0-9._-]", "-");
-            String schedName = name != null ? name : m.id() + "-" + model + "-" + sol.id() + "-" + steps;
-            double[] sigmas;
-            Map<String, Object> training;
-            Map<String, Object> extraJson = new LinkedHashMap<>();
-            int fine = fineSteps != null ? fineSteps : 1000;
-            if (fine < 1 || (rollouts != null && rollouts < 1)) {
-                throw new ArtException("--rollouts and --fine-steps must be >= 1, found " + rollouts + " and " + fine);
-            }
-            if (m == Method.CLOSED_FORM) {
-                long t0 = System.nanoTime();
-                int rollouts = this.rollouts != null ? this.rollouts : 1024;
-                int fineSteps = fine;
-                ReferenceRollouts r = ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed));
-                sigmas = ArtClosedForm.sigmas(r, steps);
-                training = new LinkedHashMap<>(problem.provenance());
-                training.put("seed", seed);
-                training.put("rollouts", rollouts);
-                training.put("fine_steps", fineSteps);
-                training.put("q_norm", problem.norm().id());
-                training.put("jvp", problem.model().jvpStrategy());
-                training.put("sigma_max", problem.sigmaMax());
-                training.put("sigma_min", problem.sigmaMin());
-                training.put("initial_state", problem.initial().describe());
-                training.put("denoiser_calls", r.calls());
-                training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
-            } else {
-                int k = trainSteps != null ? trainSteps : steps;
-                boolean robust = choice("--preset", preset, "robust", "paper");
-                int iterations = this.iterations != null ? this.iterations : robust ? 7000 : 5000;
-                ArtRlConfig config = ArtRlConfig.paper(seed).withTrainSteps(k).withIterations(iterations)
-                        .withBatch(batch).withDistill(distill).withCheckpointEvery(checkpointEvery)
-                        .withLambda(lambda != null ? lambda : robust ? 0.5 : 0.1)
-                        .withGammaStep(gammaStep != null ? gammaStep : robust ? 0.0 : 1e-4)
-                        .withMeanHead(ArtRlConfig.MeanHead.parse(actorMean != null ? actorMean
-                                : robust ? "exp" : "linear"))
-                        .withTimeOnlyActor(choice("--actor-inputs", or(actorInputs, robust, "time", "all"), "time",
-                                "all"))
-                        .withRelativeLambda(choice("--lambda-mode", or(lambdaMode, robust, "relative", "absolute"),
-                                "relative", "absolute"))
-                        .withClosedFormPrior(choice("--actor-prior", or(actorPrior, robust, "closed-form", "none"),
-                                "closed-form", "none"))
-                        .withMonteCarlo(choice("--advantage", or(advantage, robust, "monte-carlo", "td"),
-                                "monte-carlo", "td"))
-                        .withRealizedProgress(choice("--progress-reward", or(progressReward, robust, "realized",
-                                "theta"), "realized", "theta"))
-                        .withTrapezoidCost(choice("--step-cost", stepCost, "trapezoid", "left"))
-                        .withGammaReference(rollouts != null ? rollouts : 256, fine)
-                        .withAnneal(annealLambda != null ? annealLambda : 1.0,
-                                annealFrom != null ? annealFrom : 0.7);
-                Path ck = checkpoint != null ? checkpoint : sibling(out, ".ckpt");
-                Path met = metrics != null ? metrics : sibling(out, ".metrics.jsonl");
-                PrintWriter err = spec.commandLine().getErr();
-                if (resume) {
-                    // a run killed mid-write leaves hidden temporary siblings; this run is their only writer
-                    for (Path p : List.of(ck, met, out)) {
-                        AtomicFiles.removeTemporaries(p);
-                    }
-                }
-                if (resume && !Files.exists(ck)) {
-                    err.println("art: note: no checkpoint at " + ck + ", starting a fresh run");
-                } else if (resume) {
-                    Checkpoint.read(ck);
-                } else if (!resume && Files.exists(met)) {
-                    Files.delete(met);
-                }
-                ArtRlTrainer trainer = TrainingModules.get(injector, ArtRlTrainer.class);
-                ArtRlResult result;
-                try (ProgressBar bar = CliSupport.progressBar(spec, "ART-RL", iterations)) {
-                    result = trainer.train(config, new TrainingRun(ck, resume, met, progress(bar)));
-                }
-                sigmas = k == steps ? result.sigmas() : Resampling.timeMap(result.sigmas(), steps);
-                training = new LinkedHashMap<>(result.training());
-                training.put("train_steps", k);
-                training.put("resample", k == steps ? "none" : "time-map");
-                training.put("trained_sigmas", result.sigmas());
-                training.put("checkpoint", ck.toString());
-                training.put("metrics", met.toString());
-                extraJson.put("final_gamma", result.finalGamma());
-                extraJson.put("iterations", result.iterations());
-                extraJson.put("resumed_from", result.resumedFrom());
-            }
-            training.put("solver", sol.id());
-            Schedule schedule = new Schedule(schedName, sigmas, m.id());
-            String fileMethod = m == Method.ART_RL ? "art-rl" : "art-closed-form";
-            ScheduleFile file = new ScheduleFile(schedName, sigmas, sol, problem.sigmaMin(), problem.sigmaMax(),
-                    fileMethod, training, Map.of());
-            file.write(out);
-            PrintWriter o = spec.commandLine().getOut();
-            if (json) {
-                Map<String, Object> j = new LinkedHashMap<>();
-                j.put("out", out.toString());
-                j.put("name", schedName);
-                j.put("method", fileMethod);
-                j.put("solver", sol.id());
-                j.put("steps", steps);
-                j.put("sigmas", sigmas);
-                j.putAll(extraJson);
-                j.put("wall_seconds", training.get("wall_seconds"));
-                CliSupport.printJson(o, j);
-            } else {
-                o.printf(Locale.ROOT, "wrote %s (%s, %s, N = %d): %s%n", out, fileMethod, sol.id(), steps,
-                        format(schedule.sigmas()));
-                o.flush();
-            }
-            return CliSupport.OK;
+        int fine = fineSteps != null ? fineSteps : ScheduleTraining.FINE_STEPS;
+        if (fine < 1 || (rollouts != null && rollouts < 1)) {
+            throw new ArtException("--rollouts and --fine-steps must be >= 1, found " + rollouts + " and " + fine);
         }
-    }
-
-    /** A listener that moves a progress bar and shows the live gamma and budget error. */
-    static TrainingListener progress(ProgressBar bar) {
-        return new TrainingListener() {
-            @Override
-            public void onIteration(IterationStats s) {
-                bar.stepTo(s.iteration());
-                bar.setExtraMessage(String.format(Locale.ROOT, " gamma %.4f budget %+.3f", s.gamma(), s.budgetError()));
+        ScheduleTraining.Request request = ScheduleTraining.request(denoiser, steps, sol, m, out).optJvpGraph(jvp)
+                .optFeatures(features).optName(name).optSeed(seed).optReference(rollouts, fine)
+                .optSigmaRange(sigmaMax, sigmaMin).optRunFiles(checkpoint, metrics).optResume(resume);
+        if (jvpStrategy != null) {
+            request.optJvpStrategy(CliSupport.forOption("--jvp-strategy",
+                    () -> TrainingModules.JvpStrategy.parse(jvpStrategy)));
+        }
+        if (request.jvpStrategy() == TrainingModules.JvpStrategy.GRAPH && jvp == null
+                && !denoiser.trim().startsWith("analytic:")) {
+            throw new ArtException("the ONNX denoiser " + denoiser + " needs --jvp FILE (its exported JVP graph) for "
+                    + "the graph strategy; found none (use --jvp-strategy fd for finite differences)");
+        }
+        ScheduleTraining.Result result;
+        if (m == ScheduleTraining.Method.CLOSED_FORM) {
+            result = ScheduleTraining.train(request, new TrainingBar(spec, "ART-RL", 0));
+        } else {
+            ArtRlConfig config = artRlConfig(fine);
+            request.optArtRl(config);
+            try (TrainingBar bar = new TrainingBar(spec, "ART-RL", config.iterations())) {
+                result = ScheduleTraining.train(request, bar);
             }
-        };
+        }
+        ScheduleFile file = result.file();
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("out", out.toString());
+            j.put("name", file.name());
+            j.put("method", file.method());
+            j.put("solver", sol.id());
+            j.put("steps", steps);
+            j.put("sigmas", file.sigmas());
+            j.putAll(result.run());
+            j.put("wall_seconds", file.training().get("wall_seconds"));
+            CliSupport.printJson(o, j);
+        } else {
+            o.printf(Locale.ROOT, "wrote %s (%s, %s, N = %d): %s%n", out, file.method(), sol.id(), steps,
+                    ScheduleTraining.format(file.sigmas()));
+            o.flush();
+        }
+        return CliSupport.OK;
     }
 
-    private static String or(String given, boolean robust, String robustValue, String paperValue) {
-        return given != null ? given : robust ? robustValue : paperValue;
+    /** The ART-RL settings: the preset's, with every option given on the command line applied on top. */
+    private ArtRlConfig artRlConfig(int fine) {
+        boolean robust = choice("--preset", preset, "robust", "paper");
+        ArtRlConfig c = (robust ? ArtRlConfig.robust(seed) : ArtRlConfig.paper(seed))
+                .withTrainSteps(trainSteps != null ? trainSteps : steps).withBatch(batch).withDistill(distill)
+                .withCheckpointEvery(checkpointEvery)
+                .withGammaReference(rollouts != null ? rollouts : 256, fine)
+                .withAnneal(annealLambda != null ? annealLambda : 1.0, annealFrom != null ? annealFrom : 0.7)
+                .withTrapezoidCost(choice("--step-cost", stepCost, "trapezoid", "left"));
+        if (iterations != null) {
+            c = c.withIterations(iterations);
+        }
+        if (lambda != null) {
+            c = c.withLambda(lambda);
+        }
+        if (gammaStep != null) {
+            c = c.withGammaStep(gammaStep);
+        }
+        if (actorMean != null) {
+            c = c.withMeanHead(CliSupport.forOption("--actor-mean", () -> ArtRlConfig.MeanHead.parse(actorMean)));
+        }
+        if (actorInputs != null) {
+            c = c.withTimeOnlyActor(choice("--actor-inputs", actorInputs, "time", "all"));
+        }
+        if (lambdaMode != null) {
+            c = c.withRelativeLambda(choice("--lambda-mode", lambdaMode, "relative", "absolute"));
+        }
+        if (actorPrior != null) {
+            c = c.withClosedFormPrior(choice("--actor-prior", actorPrior, "closed-form", "none"));
+        }
+        if (advantage != null) {
+            c = c.withMonteCarlo(choice("--advantage", advantage, "monte-carlo", "td"));
+        }
+        if (progressReward != null) {
+            c = c.withRealizedProgress(choice("--progress-reward", progressReward, "realized", "theta"));
+        }
+        return c;
+    }
+
+    private static ScheduleTraining.Method method(String text) {
+        try {
+            return ScheduleTraining.Method.parse(text);
+        } catch (ArtException e) {
+            throw new ArtException("--method expected art-rl or closed-form, found '" + text + "'");
+        }
     }
 
     /** true for {@code yes}, false for {@code no}, else one error naming the option. */
@@ -383,17 +298,5 @@ public final class TrainCommand implements Callable<Integer> {
             return v.equals(yes);
         }
         throw new ArtException(option + " expected " + no + " or " + yes + ", found '" + value + "'");
-    }
-
-    private static Path sibling(Path file, String suffix) {
-        return file.resolveSibling(file.getFileName().toString().replaceAll("\\.json$", "") + suffix);
-    }
-
-    private static String format(double[] s) {
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < s.length; i++) {
-            b.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", s[i]));
-        }
-        return b.append(']').toString();
     }
 }

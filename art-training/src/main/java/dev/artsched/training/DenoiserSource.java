@@ -44,7 +44,7 @@ public final class DenoiserSource implements AutoCloseable {
     /** Opens {@code analytic:NAME} or an ONNX file path. */
     public static DenoiserSource open(String spec) {
         if (spec == null || spec.isBlank()) {
-            throw new ArtException("--denoiser expected an ONNX file or analytic:NAME (one of "
+            throw new ArtException("the denoiser must be an ONNX file or analytic:NAME (one of "
                     + AnalyticModels.names() + "), found nothing");
         }
         if (spec.trim().startsWith(AnalyticModels.PREFIX)) {
@@ -55,7 +55,7 @@ public final class DenoiserSource implements AutoCloseable {
         }
         Path path = Path.of(spec.trim());
         if (!Files.isRegularFile(path)) {
-            throw new ArtException("--denoiser expected an ONNX file or analytic:NAME (one of "
+            throw new ArtException("the denoiser must be an ONNX file or analytic:NAME (one of "
                     + AnalyticModels.names() + "), found '" + spec + "' (no such file)");
         }
         OnnxDenoiser onnx = OnnxDenoiser.load(path);

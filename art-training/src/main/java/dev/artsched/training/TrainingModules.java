@@ -92,12 +92,11 @@ public final class TrainingModules {
                     return AnalyticModels.exactFlow(source.analyticName().get());
                 }
                 if (jvpGraph == null) {
-                    throw new ArtException("the ONNX denoiser " + source.spec() + " needs --jvp FILE (its exported "
-                            + "JVP graph) for the graph strategy; found none (use --jvp-strategy fd for finite "
-                            + "differences)");
+                    throw new ArtException("the ONNX denoiser " + source.spec() + " needs its exported JVP graph for "
+                            + "the graph strategy; found none (use the finite-difference strategy instead)");
                 }
                 if (!Files.isRegularFile(jvpGraph)) {
-                    throw new ArtException("--jvp expected an ONNX JVP graph file, found '" + jvpGraph
+                    throw new ArtException("the JVP graph must be an ONNX file, found '" + jvpGraph
                             + "' which is not a file");
                 }
                 OnnxJvpDenoiser graph = source.own(OnnxJvpDenoiser.load(source.file().orElseThrow(), jvpGraph));

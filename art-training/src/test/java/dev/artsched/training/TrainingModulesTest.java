@@ -102,7 +102,7 @@ class TrainingModulesTest {
                 TrainingModules.JvpStrategy.GRAPH, null, null, null));
         try (DenoiserSource src = TrainingModules.get(inj, DenoiserSource.class)) {
             assertThatThrownBy(() -> TrainingModules.get(inj, ArtProblem.class)).isInstanceOf(ArtException.class)
-                    .hasMessageContaining("needs --jvp FILE");
+                    .hasMessageContaining("needs its exported JVP graph");
         }
         assertThatThrownBy(() -> TrainingModules.JvpStrategy.parse("magic")).isInstanceOf(ArtException.class)
                 .hasMessageContaining("expected graph or fd");

@@ -103,7 +103,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                     return h;
                 }
             }
-            throw new ArtException("--actor-mean expected linear, softplus or exp, found '" + text + "'");
+            throw new ArtException("unknown actor mean head '" + text + "': expected linear, softplus or exp");
         }
     }
 
@@ -140,6 +140,17 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
     public static ArtRlConfig paper(long seed) {
         return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed,
                 MeanHead.LINEAR, false, false, false, false, false, false, 1.0, 1.0);
+    }
+
+    /**
+     * The robust preset: the paper's recipe with the departures measured to hold when |Q| spans decades (a time-only
+     * actor with a log-speed head and the closed-form speed as its prior, lambda relative to c^2, the Monte-Carlo
+     * advantage, the realised-progress reward with gamma fixed at gamma_0) and 7000 iterations.
+     */
+    public static ArtRlConfig robust(long seed) {
+        return paper(seed).withIterations(7000).withLambda(0.5).withGammaStep(0.0).withMeanHead(MeanHead.EXP)
+                .withTimeOnlyActor(true).withRelativeLambda(true).withClosedFormPrior(true).withMonteCarlo(true)
+                .withRealizedProgress(true);
     }
 
     /** A copy with another K. */

@@ -131,15 +131,14 @@ public final class ArtRlTrainer {
                 if (Double.isNaN(lambda)) {
                     if (config.relativeLambda()) {
                         throw new ArtException("checkpoint " + run.checkpoint() + " predates relative lambdas: "
-                                + "expected a recorded exploration level, found none; delete it or run without "
-                                + "--resume");
+                                + "expected a recorded exploration level, found none; delete it or start a fresh run");
                     }
                     lambda = config.lambda();
                 }
                 if (config.closedFormPrior()) {
                     if (c.prior().length == 0) {
                         throw new ArtException("checkpoint " + run.checkpoint() + " holds no closed-form prior: "
-                                + "expected one for --actor-prior closed-form; delete it or run without --resume");
+                                + "expected one for the closed-form actor prior; delete it or start a fresh run");
                     }
                     prior = SpeedPrior.restore(c.prior());
                 }

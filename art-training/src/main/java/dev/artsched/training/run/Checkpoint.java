@@ -132,7 +132,7 @@ public record Checkpoint(String fingerprint, int iteration, double gamma, double
 
     private static ArtException unreadable(Path path, String found) {
         return new ArtException("checkpoint " + path + " is unreadable: expected an " + FORMAT + " file, found "
-                + found + "; delete it or run without --resume");
+                + found + "; delete it or start a fresh run");
     }
 
     private static String abbreviate(String s) {

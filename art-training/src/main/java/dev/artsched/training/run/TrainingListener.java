@@ -1,6 +1,6 @@
 package dev.artsched.training.run;
 
-/** Observes an ART-RL run: one call per iteration and one per checkpoint written. */
+/** Observes a training run: one call per ART-RL iteration, one per checkpoint written, and notes for the user. */
 public interface TrainingListener {
 
     /** A listener that ignores everything. */
@@ -13,5 +13,9 @@ public interface TrainingListener {
 
     /** Called after a checkpoint was written for {@code iteration} completed iterations. */
     default void onCheckpoint(int iteration, java.nio.file.Path path) {
+    }
+
+    /** Called with a one-line note for the user (for example: no checkpoint to resume, starting afresh). */
+    default void onNote(String message) {
     }
 }

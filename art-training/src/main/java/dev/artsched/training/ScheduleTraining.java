@@ -1,0 +1,316 @@
+package dev.artsched.training;
+
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
+import dev.artsched.scheduler.ArtException;
+import dev.artsched.scheduler.AtomicFiles;
+import dev.artsched.scheduler.Resampling;
+import dev.artsched.scheduler.ScheduleFile;
+import dev.artsched.scheduler.Solver;
+import dev.artsched.training.closedform.ArtClosedForm;
+import dev.artsched.training.problem.ArtProblem;
+import dev.artsched.training.problem.ReferenceRollouts;
+import dev.artsched.training.problem.Rng;
+import dev.artsched.training.rl.ArtRlConfig;
+import dev.artsched.training.rl.ArtRlResult;
+import dev.artsched.training.rl.ArtRlTrainer;
+import dev.artsched.training.run.Checkpoint;
+import dev.artsched.training.run.TrainingListener;
+import dev.artsched.training.run.TrainingRun;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The schedule-training service: a typed {@link Request} in, an {@code art-schedule/1} file out, for every grid
+ * learner (ART-RL, ART closed form). Opens the model, assembles the learner, runs it (ART-RL with checkpoints,
+ * metrics and resume), records full provenance and writes the file atomically.
+ */
+public final class ScheduleTraining {
+    /** Default reference rollouts of the closed form. */
+    public static final int CLOSED_FORM_ROLLOUTS = 1024;
+    /** Default steps of the fine reference grid. */
+    public static final int FINE_STEPS = 1000;
+
+    private ScheduleTraining() {
+    }
+
+    /** The grid learners. */
+    public enum Method {
+        /** The actor-critic of ART-RL, distilled into a grid. */
+        ART_RL("art-rl", "art-rl"),
+        /** The training-free ART closed form. */
+        CLOSED_FORM("closed-form", "art-closed-form");
+
+        private final String id;
+        private final String fileMethod;
+
+        Method(String id, String fileMethod) {
+            this.id = id;
+            this.fileMethod = fileMethod;
+        }
+
+        /** The method's short id ({@code art-rl}, {@code closed-form}). */
+        public String id() {
+            return id;
+        }
+
+        /** The {@code method} recorded in schedule files. */
+        public String fileMethod() {
+            return fileMethod;
+        }
+
+        /** Parses a method id, case-insensitively. */
+        public static Method parse(String text) {
+            for (Method m : values()) {
+                if (text != null && m.id.equalsIgnoreCase(text.trim())) {
+                    return m;
+                }
+            }
+            throw new ArtException("unknown training method '" + ArtException.quote(String.valueOf(text))
+                    + "': expected art-rl or closed-form");
+        }
+    }
+
+    /**
+     * What to train. Required settings come with {@link #request}; everything else has a default ({@code opt*}).
+     */
+    public static final class Request {
+        private final String denoiser;
+        private final int steps;
+        private final Solver solver;
+        private final Method method;
+        private final Path out;
+        private Path jvpGraph;
+        private TrainingModules.JvpStrategy jvpStrategy;
+        private String features = "auto";
+        private String name;
+        private long seed;
+        private Integer rollouts;
+        private int fineSteps = FINE_STEPS;
+        private Double sigmaMax;
+        private Double sigmaMin;
+        private ArtRlConfig config;
+        private Path checkpoint;
+        private Path metrics;
+        private boolean resume;
+
+        private Request(String denoiser, int steps, Solver solver, Method method, Path out) {
+            this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
+            this.solver = Objects.requireNonNull(solver, "solver");
+            this.method = Objects.requireNonNull(method, "method");
+            this.out = Objects.requireNonNull(out, "out");
+            if (steps < 1) {
+                throw new ArtException("the number of steps must be >= 1, found " + steps);
+            }
+            this.steps = steps;
+        }
+
+        /** The model's exported JVP graph (ONNX models; without it finite differences are used). */
+        public Request optJvpGraph(Path value) {
+            jvpGraph = value;
+            return this;
+        }
+
+        /** How Q is computed (default: the graph when one is given or the model is analytic, else fd). */
+        public Request optJvpStrategy(TrainingModules.JvpStrategy value) {
+            jvpStrategy = value;
+            return this;
+        }
+
+        /** ART-RL's feature map: auto, t-x-psi or summary6 (default auto). */
+        public Request optFeatures(String value) {
+            features = Objects.requireNonNull(value, "features");
+            return this;
+        }
+
+        /** The schedule's name (default METHOD-MODEL-SOLVER-N). */
+        public Request optName(String value) {
+            name = value;
+            return this;
+        }
+
+        /** The closed form's seed (ART-RL takes its seed from its configuration). */
+        public Request optSeed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /** The closed form's reference rollouts (default 1024) and fine-grid steps (default 1000). */
+        public Request optReference(Integer rolloutCount, int fine) {
+            if (fine < 1 || (rolloutCount != null && rolloutCount < 1)) {
+                throw new ArtException("the reference rollouts and fine steps must be >= 1, found " + rolloutCount
+                        + " and " + fine);
+            }
+            rollouts = rolloutCount;
+            fineSteps = fine;
+            return this;
+        }
+
+        /** T and the smallest queried sigma (null: the model's metadata, else 80 and 0.002). */
+        public Request optSigmaRange(Double max, Double min) {
+            sigmaMax = max;
+            sigmaMin = min;
+            return this;
+        }
+
+        /** ART-RL's settings (default {@link ArtRlConfig#robust(long)} with seed 0 and K = N). */
+        public Request optArtRl(ArtRlConfig value) {
+            config = value;
+            return this;
+        }
+
+        /** ART-RL's checkpoint and metrics files (defaults: OUT.ckpt and OUT.metrics.jsonl). */
+        public Request optRunFiles(Path checkpointFile, Path metricsFile) {
+            checkpoint = checkpointFile;
+            metrics = metricsFile;
+            return this;
+        }
+
+        /** Continue an interrupted ART-RL run from its checkpoint, if it exists. */
+        public Request optResume(boolean value) {
+            resume = value;
+            return this;
+        }
+
+        /** The JVP strategy in effect. */
+        public TrainingModules.JvpStrategy jvpStrategy() {
+            return jvpStrategy != null ? jvpStrategy
+                    : jvpGraph != null || denoiser.startsWith("analytic:") ? TrainingModules.JvpStrategy.GRAPH
+                    : TrainingModules.JvpStrategy.FINITE_DIFFERENCE;
+        }
+
+        /** ART-RL's settings in effect. */
+        public ArtRlConfig artRl() {
+            return config != null ? config : ArtRlConfig.robust(0).withTrainSteps(steps);
+        }
+
+        /** ART-RL's checkpoint file in effect. */
+        public Path checkpoint() {
+            return checkpoint != null ? checkpoint : sibling(out, ".ckpt");
+        }
+
+        /** ART-RL's metrics file in effect. */
+        public Path metrics() {
+            return metrics != null ? metrics : sibling(out, ".metrics.jsonl");
+        }
+    }
+
+    /** A request for the required settings. */
+    public static Request request(String denoiser, int steps, Solver solver, Method method, Path out) {
+        return new Request(denoiser, steps, solver, method, out);
+    }
+
+    /**
+     * The outcome.
+     *
+     * @param file  the schedule file written to {@code out}
+     * @param out   where it was written
+     * @param run   ART-RL's final gamma, iterations and the iteration it resumed from (empty for the closed form)
+     */
+    public record Result(ScheduleFile file, Path out, Map<String, Object> run) {
+        /** Copies. */
+        public Result {
+            run = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(run));
+        }
+    }
+
+    /** Trains, writes the schedule file and returns it; the listener sees every ART-RL iteration and notes. */
+    public static Result train(Request r, TrainingListener listener) {
+        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        List<Module> modules = List.of(Modules.override(TrainingModules.standard(r.denoiser, r.jvpStrategy(),
+                r.jvpGraph, r.sigmaMax, r.sigmaMin)).with(TrainingModules.features(r.features)));
+        Injector injector = TrainingModules.injector(modules);
+        try (DenoiserSource source = TrainingModules.get(injector, DenoiserSource.class)) {
+            ArtProblem problem = TrainingModules.get(injector, ArtProblem.class);
+            String model = String.valueOf(problem.provenance().getOrDefault("model", "model"))
+                    .replaceAll("^analytic:", "").replaceAll("[^A-Za-z0-9._-]", "-");
+            String schedName = r.name != null ? r.name
+                    : r.method.id() + "-" + model + "-" + r.solver.id() + "-" + r.steps;
+            double[] sigmas;
+            Map<String, Object> training;
+            Map<String, Object> run = new LinkedHashMap<>();
+            if (r.method == Method.CLOSED_FORM) {
+                long t0 = System.nanoTime();
+                int rollouts = r.rollouts != null ? r.rollouts : CLOSED_FORM_ROLLOUTS;
+                ReferenceRollouts ref = ReferenceRollouts.run(problem, rollouts, r.fineSteps, new Rng(r.seed));
+                sigmas = ArtClosedForm.sigmas(ref, r.steps);
+                training = new LinkedHashMap<>(problem.provenance());
+                training.put("seed", r.seed);
+                training.put("rollouts", rollouts);
+                training.put("fine_steps", r.fineSteps);
+                training.put("q_norm", problem.norm().id());
+                training.put("jvp", problem.model().jvpStrategy());
+                training.put("sigma_max", problem.sigmaMax());
+                training.put("sigma_min", problem.sigmaMin());
+                training.put("initial_state", problem.initial().describe());
+                training.put("denoiser_calls", ref.calls());
+                training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
+            } else {
+                ArtRlConfig config = r.artRl();
+                int k = config.trainSteps();
+                Path ck = r.checkpoint();
+                Path met = r.metrics();
+                prepareRunFiles(r, ck, met, l);
+                ArtRlTrainer trainer = TrainingModules.get(injector, ArtRlTrainer.class);
+                ArtRlResult result = trainer.train(config, new TrainingRun(ck, r.resume, met, l));
+                sigmas = k == r.steps ? result.sigmas() : Resampling.timeMap(result.sigmas(), r.steps);
+                training = new LinkedHashMap<>(result.training());
+                training.put("train_steps", k);
+                training.put("resample", k == r.steps ? "none" : "time-map");
+                training.put("trained_sigmas", result.sigmas());
+                training.put("checkpoint", ck.toString());
+                training.put("metrics", met.toString());
+                run.put("final_gamma", result.finalGamma());
+                run.put("iterations", result.iterations());
+                run.put("resumed_from", result.resumedFrom());
+            }
+            training.put("solver", r.solver.id());
+            ScheduleFile file = new ScheduleFile(schedName, sigmas, r.solver, problem.sigmaMin(), problem.sigmaMax(),
+                    r.method.fileMethod(), training, Map.of());
+            file.write(r.out);
+            return new Result(file, r.out, run);
+        }
+    }
+
+    /** Clears a killed run's temporaries (resume) or the previous run's metrics (fresh run). */
+    private static void prepareRunFiles(Request r, Path ck, Path met, TrainingListener l) {
+        try {
+            if (r.resume) {
+                // a run killed mid-write leaves hidden temporary siblings; this run is their only writer
+                for (Path p : List.of(ck, met, r.out)) {
+                    AtomicFiles.removeTemporaries(p);
+                }
+                if (!Files.exists(ck)) {
+                    l.onNote("no checkpoint at " + ck + ", starting a fresh run");
+                } else {
+                    Checkpoint.read(ck);
+                }
+            } else if (Files.exists(met)) {
+                Files.delete(met);
+            }
+        } catch (IOException e) {
+            throw new ArtException("cannot remove the previous run's metrics " + met + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path sibling(Path file, String suffix) {
+        return file.resolveSibling(file.getFileName().toString().replaceAll("\\.json$", "") + suffix);
+    }
+
+    /** The grid as printed in one-line summaries: {@code [80.0000, 12.3400, ..., 0.0000]}. */
+    public static String format(double[] s) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < s.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", s[i]));
+        }
+        return b.append(']').toString();
+    }
+}
