@@ -14,5 +14,12 @@ module dev.artsched.api {
             dev.artsched.scheduler.UniformScheduler.Provider,
             dev.artsched.scheduler.EdmScheduler.Provider,
             dev.artsched.scheduler.ExponentialScheduler.Provider,
-            dev.artsched.scheduler.ArtScheduler.Provider;
+            dev.artsched.scheduler.ArtScheduler.Provider,
+            dev.artsched.scheduler.KlOptimalScheduler.Provider,
+            dev.artsched.scheduler.PolyexponentialScheduler.Provider,
+            dev.artsched.scheduler.VpScheduler.Provider,
+            dev.artsched.scheduler.DiscreteScheduler.SimpleProvider,
+            dev.artsched.scheduler.DiscreteScheduler.SgmUniformProvider,
+            dev.artsched.scheduler.DiscreteScheduler.NormalProvider,
+            dev.artsched.scheduler.DiscreteScheduler.BetaProvider;
 }

@@ -1,4 +1,4 @@
-/** Example third-party plugin: contributes the {@code polyexponential} grid through the scheduler SPI. */
+/** Example third-party plugin: contributes the {@code polyexp-plugin} grid through the scheduler SPI. */
 module dev.artsched.examples.polyexp {
     requires dev.artsched.api;
 

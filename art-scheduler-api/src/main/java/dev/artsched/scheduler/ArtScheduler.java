@@ -15,7 +15,9 @@ import java.util.Set;
  * its trained N; at other N it is resampled by the time-map rule ({@code resample=time-map}, default) or the
  * log-linear rule ({@code resample=loglinear}). Optional {@code sigma_max} (and {@code sigma_min}) rescale the
  * grid to a model's range before resampling: {@code sigma_max} alone multiplies every sigma by
- * sigma_max / sigma_0; both map the positive sigmas log-affinely onto [sigma_min, sigma_max].
+ * sigma_max / sigma_0; both map the positive sigmas log-affinely onto [sigma_min, sigma_max]. A list imported with
+ * {@link Terminal#REPLACE} is resampled log-linearly by ComfyUI's rule over the full published list
+ * ({@link Resampling#logLinearReplace}), and rescaled as that list.
  */
 public final class ArtScheduler implements TimestepScheduler {
     /** Classpath folder of bundled schedules. */
@@ -24,6 +26,7 @@ public final class ArtScheduler implements TimestepScheduler {
     private final String spec;
     private final ScheduleFile file;
     private final double[] grid;
+    private final double[] published;
     private final Resampling.Rule rule;
 
     /**
@@ -37,7 +40,18 @@ public final class ArtScheduler implements TimestepScheduler {
         this.spec = spec;
         this.file = file;
         this.rule = rule;
-        this.grid = rescale(file.sigmas(), sigmaMin, sigmaMax);
+        double[] list = file.publishedSigmas().orElse(null);
+        if (list == null) {
+            this.published = null;
+            this.grid = rescale(file.sigmas(), sigmaMin, sigmaMax);
+        } else {
+            double[] withZero = java.util.Arrays.copyOf(list, list.length + 1);
+            double[] scaled = rescale(withZero, sigmaMin, sigmaMax);
+            this.published = java.util.Arrays.copyOf(scaled, list.length);
+            double[] g = this.published.clone();
+            g[g.length - 1] = 0.0;
+            this.grid = g;
+        }
     }
 
     /** A scheduler over a schedule file with the default time-map rule and no rescaling. */
@@ -86,7 +100,8 @@ public final class ArtScheduler implements TimestepScheduler {
 
     @Override
     public Schedule schedule(int steps) {
-        double[] s = rule.apply(grid, steps);
+        double[] s = rule == Resampling.Rule.LOG_LINEAR && published != null
+                ? Resampling.logLinearReplace(published, steps) : rule.apply(grid, steps);
         String source = "art " + file.method() + " grid '" + file.name() + "' (N=" + trainedSteps() + ")"
                 + (steps == trainedSteps() ? "" : ", resampled by " + rule.id() + " to N=" + steps);
         return new Schedule(spec, s, source);

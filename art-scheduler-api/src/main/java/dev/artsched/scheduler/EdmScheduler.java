@@ -14,8 +14,12 @@ public final class EdmScheduler extends FormulaScheduler {
 
     /** Creates the grid family; rho > 0. */
     public EdmScheduler(double sigmaMin, double sigmaMax, double rho) {
+        this(sigmaMin, sigmaMax, rho, true, true);
+    }
+
+    EdmScheduler(double sigmaMin, double sigmaMax, double rho, boolean explicitMin, boolean explicitMax) {
         super(String.format(java.util.Locale.ROOT, "edm:rho=%s,sigma_min=%s,sigma_max=%s", rho, sigmaMin,
-                sigmaMax), sigmaMin, sigmaMax);
+                sigmaMax), sigmaMin, sigmaMax, explicitMin, explicitMax);
         if (!(rho > 0) || !Double.isFinite(rho)) {
             throw new ArtException("rho must be finite and > 0, found " + rho);
         }
@@ -25,6 +29,11 @@ public final class EdmScheduler extends FormulaScheduler {
     /** The exponent rho. */
     public double rho() {
         return rho;
+    }
+
+    @Override
+    FormulaScheduler withRange(double min, double max) {
+        return new EdmScheduler(min, max, rho, explicitMin, explicitMax);
     }
 
     @Override
@@ -45,7 +54,7 @@ public final class EdmScheduler extends FormulaScheduler {
         public TimestepScheduler create(Map<String, String> options) {
             SchedulerOptions o = options("edm", options, "rho");
             return new EdmScheduler(o.number("sigma_min", 0.002), o.number("sigma_max", 80.0),
-                    o.number("rho", 7.0));
+                    o.number("rho", 7.0), o.has("sigma_min"), o.has("sigma_max"));
         }
     }
 }

@@ -12,11 +12,20 @@ public final class ExponentialScheduler extends FormulaScheduler {
 
     /** Creates the grid family; sigma_min must be positive. */
     public ExponentialScheduler(double sigmaMin, double sigmaMax) {
+        this(sigmaMin, sigmaMax, true, true);
+    }
+
+    ExponentialScheduler(double sigmaMin, double sigmaMax, boolean explicitMin, boolean explicitMax) {
         super(String.format(java.util.Locale.ROOT, "exponential:sigma_min=%s,sigma_max=%s", sigmaMin, sigmaMax),
-                sigmaMin, sigmaMax);
+                sigmaMin, sigmaMax, explicitMin, explicitMax);
         if (!(sigmaMin > 0)) {
             throw new ArtException("the exponential grid needs sigma_min > 0 (log-uniform), found " + sigmaMin);
         }
+    }
+
+    @Override
+    FormulaScheduler withRange(double min, double max) {
+        return new ExponentialScheduler(min, max, explicitMin, explicitMax);
     }
 
     @Override
@@ -34,7 +43,8 @@ public final class ExponentialScheduler extends FormulaScheduler {
         @Override
         public TimestepScheduler create(Map<String, String> options) {
             SchedulerOptions o = options("exponential", options);
-            return new ExponentialScheduler(o.number("sigma_min", 0.002), o.number("sigma_max", 80.0));
+            return new ExponentialScheduler(o.number("sigma_min", 0.002), o.number("sigma_max", 80.0),
+                    o.has("sigma_min"), o.has("sigma_max"));
         }
     }
 }

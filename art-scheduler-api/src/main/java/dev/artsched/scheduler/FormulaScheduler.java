@@ -10,9 +10,16 @@ import java.util.Map;
 abstract class FormulaScheduler implements TimestepScheduler {
     protected final double sigmaMin;
     protected final double sigmaMax;
+    /** Whether sigma_min / sigma_max were set explicitly (so a model's range does not replace them). */
+    final boolean explicitMin;
+    final boolean explicitMax;
     private final String spec;
 
     FormulaScheduler(String spec, double sigmaMin, double sigmaMax) {
+        this(spec, sigmaMin, sigmaMax, true, true);
+    }
+
+    FormulaScheduler(String spec, double sigmaMin, double sigmaMax, boolean explicitMin, boolean explicitMax) {
         if (!(sigmaMin >= 0) || !Double.isFinite(sigmaMin)) {
             throw new ArtException("sigma_min must be finite and >= 0, found " + sigmaMin);
         }
@@ -22,6 +29,23 @@ abstract class FormulaScheduler implements TimestepScheduler {
         this.sigmaMin = sigmaMin;
         this.sigmaMax = sigmaMax;
         this.spec = spec;
+        this.explicitMin = explicitMin;
+        this.explicitMax = explicitMax;
+    }
+
+    /** The same family with another range, keeping which ends were explicit. */
+    abstract FormulaScheduler withRange(double min, double max);
+
+    /** Fills the ends the spec left to their defaults with the model's; explicit options win. */
+    @Override
+    public TimestepScheduler withModelRange(SigmaRange range) {
+        java.util.Objects.requireNonNull(range, "range");
+        double min = !explicitMin && range.sigmaMin().isPresent() ? range.sigmaMin().getAsDouble() : sigmaMin;
+        double max = !explicitMax && range.sigmaMax().isPresent() ? range.sigmaMax().getAsDouble() : sigmaMax;
+        if (Double.compare(min, sigmaMin) == 0 && Double.compare(max, sigmaMax) == 0) {
+            return this;
+        }
+        return withRange(min, max);
     }
 
     static SchedulerOptions options(String name, Map<String, String> options, String... extra) {

@@ -117,6 +117,81 @@ public final class Resampling {
         return out;
     }
 
+    /**
+     * The published-list rule of ComfyUI's Align Your Steps and GITS nodes, for a list imported with
+     * {@link Terminal#REPLACE}: the N + 1 published values (the final sigma_min included) are kept at N' = N and
+     * otherwise log-linearly interpolated to N' + 1 points ({@link #loglinearInterp}); then the last value is set
+     * to 0.
+     *
+     * @param published the N + 1 positive, strictly decreasing published values
+     * @param newSteps  N' >= 1
+     * @return N' + 1 sigmas ending in 0
+     */
+    public static double[] logLinearReplace(double[] published, int newSteps) {
+        checkSteps(newSteps);
+        if (published.length < 2) {
+            throw new ArtException("log-linear resampling needs at least 2 published sigmas, found " + published.length);
+        }
+        double[] out = newSteps + 1 == published.length ? published.clone() : loglinearInterp(published, newSteps + 1);
+        out[newSteps] = 0.0;
+        Schedule.validate(out);
+        return out;
+    }
+
+    /**
+     * Log-linear interpolation of a decreasing positive list to {@code count} points, computed as ComfyUI's
+     * {@code loglinear_interp} does with numpy: the reversed logs at {@code linspace(0, 1, len)}, {@code interp}
+     * at {@code linspace(0, 1, count)}, exponentiated and reversed back.
+     *
+     * @param values decreasing positive values (length >= 2)
+     * @param count  number of points >= 2
+     */
+    public static double[] loglinearInterp(double[] values, int count) {
+        int n = values.length;
+        if (n < 2 || count < 2) {
+            throw new ArtException("log-linear interpolation needs >= 2 values and >= 2 points, found " + n + " and "
+                    + count);
+        }
+        double[] xs = linspace01(n);
+        double[] ys = new double[n];
+        for (int k = 0; k < n; k++) {
+            ys[k] = Math.log(values[n - 1 - k]);
+        }
+        double[] nx = linspace01(count);
+        double[] out = new double[count];
+        int j = 0;
+        for (int i = 0; i < count; i++) {
+            double x = nx[i];
+            double y;
+            if (x >= xs[n - 1]) {
+                y = ys[n - 1];
+            } else {
+                while (j + 1 < n && xs[j + 1] <= x) {
+                    j++;
+                }
+                if (xs[j] == x) {
+                    y = ys[j];
+                } else {
+                    double slope = (ys[j + 1] - ys[j]) / (xs[j + 1] - xs[j]);
+                    y = slope * (x - xs[j]) + ys[j];
+                }
+            }
+            out[count - 1 - i] = Math.exp(y);
+        }
+        return out;
+    }
+
+    /** numpy's {@code linspace(0, 1, n)}: i * (1 / (n - 1)), the last point exactly 1. */
+    private static double[] linspace01(int n) {
+        double[] x = new double[n];
+        double step = 1.0 / (n - 1);
+        for (int i = 0; i < n; i++) {
+            x[i] = i * step;
+        }
+        x[n - 1] = 1.0;
+        return x;
+    }
+
     private static void checkSteps(int newSteps) {
         if (newSteps < 1) {
             throw new ArtException("the number of steps must be >= 1, found " + newSteps);

@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -69,6 +70,7 @@ public record ScheduleFile(String name, double[] sigmas, Solver solver, Double s
         method = method == null ? "unknown" : method;
         training = training == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(training));
         extra = extra == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+        validateTerminal(sigmas, training);
     }
 
     /** A file for a schedule with the given provenance; sigma range taken from the grid. */
@@ -77,56 +79,122 @@ public record ScheduleFile(String name, double[] sigmas, Solver solver, Double s
                 schedule.sigmaMax(), method, training, Map.of());
     }
 
+    /** Key in {@link #training()} recording the terminal convention of an imported list. */
+    public static final String TERMINAL_KEY = "terminal";
+    /** Key in {@link #training()} holding the published final sigma that {@link Terminal#REPLACE} set to 0. */
+    public static final String REPLACED_SIGMA_KEY = "replacedSigma";
+    /** Value of {@link #TERMINAL_KEY} for a list that already ended in 0. */
+    public static final String TERMINAL_GIVEN = "given";
+
     /**
-     * Imports a published sigma list (for example an Align Your Steps list) as a schedule file with method
-     * {@code imported}. Accepts a JSON or Python list ({@code [14.6, 6.4, ..., 0.029]}), an optional
-     * {@code sigmas=} prefix, or a comma/space separated string (a ComfyUI {@code ManualSigmas} value). A list that
-     * does not end in 0 gets 0 appended (the terminal point every schedule here carries), so a list of N positive
-     * values becomes an N-step grid whose time map and log-linear resampling keep every published value.
-     *
-     * @param name   schedule name
-     * @param text   the list
-     * @param origin where it came from (recorded in {@code training.source})
+     * Imports a published sigma list with the A1111 convention (a final positive sigma is kept and 0 appended),
+     * as earlier versions did; new callers choose with {@link #importList(String, String, String, Terminal)}.
      */
     public static ScheduleFile importList(String name, String text, String origin) {
-        String t = text == null ? "" : text.trim();
-        if (t.startsWith("sigmas")) {
-            int eq = t.indexOf('=');
-            t = eq < 0 ? t : t.substring(eq + 1).trim();
-        }
-        if (t.startsWith("[") && t.endsWith("]")) {
-            t = t.substring(1, t.length() - 1);
-        }
-        String[] parts = t.split("[,;\\s]+");
-        java.util.List<Double> values = new java.util.ArrayList<>();
-        for (String part : parts) {
-            if (part.isEmpty()) {
-                continue;
+        return importList(name, text, origin, Terminal.APPEND);
+    }
+
+    /**
+     * Imports a published sigma list (an Align Your Steps or GITS list, a ComfyUI {@code SIGMAS} string, a diffusers
+     * {@code sigmas=[...]} list; see {@link SigmaText#parse}) as a schedule file with method {@code imported}. A
+     * list ending in 0 is kept as written. A list ending at a positive sigma_min follows {@code terminal}:
+     * {@link Terminal#REPLACE} sets the last value to 0 (N + 1 values give N steps, the publisher's grid) and
+     * records the replaced value, so {@code resample=loglinear} can interpolate the full published list as
+     * ComfyUI does; {@link Terminal#APPEND} keeps it and appends 0. The convention is recorded in
+     * {@code training.terminal}.
+     *
+     * @param name     schedule name
+     * @param text     the list
+     * @param origin   where it came from (recorded in {@code training.source})
+     * @param terminal the terminal convention for a list ending at a positive sigma
+     */
+    public static ScheduleFile importList(String name, String text, String origin, Terminal terminal) {
+        Objects.requireNonNull(terminal, "terminal");
+        double[] values = SigmaText.parse(text, origin);
+        double last = values[values.length - 1];
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("source", origin);
+        double[] sigmas;
+        if (last == 0.0) {
+            sigmas = values;
+            training.put(TERMINAL_KEY, TERMINAL_GIVEN);
+            training.put("appendedTerminalZero", false);
+        } else if (terminal == Terminal.APPEND) {
+            sigmas = Arrays.copyOf(values, values.length + 1);
+            training.put(TERMINAL_KEY, Terminal.APPEND.id());
+            training.put("appendedTerminalZero", true);
+        } else {
+            if (values.length < 2) {
+                throw new ArtException("sigma list '" + origin + "': replacing the last value by 0 needs at least 2 "
+                        + "values, found 1 (use the append convention for a single sigma)");
             }
-            try {
-                values.add(Double.parseDouble(part));
-            } catch (NumberFormatException e) {
-                throw new ArtException("sigma list '" + origin + "': value " + values.size() + " must be a number, found '"
-                        + ArtException.quote(part) + "'");
-            }
-        }
-        if (values.isEmpty()) {
-            throw new ArtException("sigma list '" + origin + "': expected at least one positive sigma, found none");
-        }
-        boolean append = values.get(values.size() - 1) != 0.0;
-        double[] sigmas = new double[values.size() + (append ? 1 : 0)];
-        for (int i = 0; i < values.size(); i++) {
-            sigmas[i] = values.get(i);
+            sigmas = values.clone();
+            sigmas[sigmas.length - 1] = 0.0;
+            training.put(TERMINAL_KEY, Terminal.REPLACE.id());
+            training.put(REPLACED_SIGMA_KEY, last);
+            training.put("appendedTerminalZero", false);
         }
         try {
             Schedule.validate(sigmas);
+            if (terminal == Terminal.REPLACE && last != 0.0 && !(last > 0 && last < sigmas[sigmas.length - 2])) {
+                throw new ArtException("sigmas must be strictly decreasing: the last value " + last
+                        + " is not in (0, " + sigmas[sigmas.length - 2] + ")");
+            }
         } catch (ArtException e) {
             throw new ArtException("sigma list '" + origin + "': " + e.getMessage());
         }
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("source", origin);
-        training.put("appendedTerminalZero", append);
-        return new ScheduleFile(name, sigmas, null, sigmas[sigmas.length - 2], sigmas[0], "imported", training, Map.of());
+        return new ScheduleFile(name, sigmas, null, terminal == Terminal.REPLACE && last != 0.0 ? last
+                : sigmas[sigmas.length - 2], sigmas[0], "imported", training, Map.of());
+    }
+
+    /**
+     * The terminal convention recorded for an imported list ({@code training.terminal}); empty for files that
+     * record none (learned grids, files written before the field existed, lists that ended in 0).
+     */
+    public Optional<Terminal> terminal() {
+        Object t = training.get(TERMINAL_KEY);
+        if (t == null || TERMINAL_GIVEN.equals(t)) {
+            return Optional.empty();
+        }
+        return Optional.of(Terminal.parse(t.toString()));
+    }
+
+    /**
+     * The published list behind a {@link Terminal#REPLACE} import: the N + 1 positive values, the last one being
+     * the recorded sigma that the grid replaced by 0; empty for every other file.
+     */
+    public Optional<double[]> publishedSigmas() {
+        if (terminal().orElse(null) != Terminal.REPLACE) {
+            return Optional.empty();
+        }
+        double[] p = sigmas.clone();
+        p[p.length - 1] = ((Number) training.get(REPLACED_SIGMA_KEY)).doubleValue();
+        return Optional.of(p);
+    }
+
+    private static void validateTerminal(double[] sigmas, Map<String, Object> training) {
+        Object t = training.get(TERMINAL_KEY);
+        if (t == null || TERMINAL_GIVEN.equals(t)) {
+            return;
+        }
+        if (!(t instanceof String)) {
+            throw new ArtException("\"training.terminal\" must be \"replace\", \"append\" or \"given\", found " + t);
+        }
+        Terminal terminal;
+        try {
+            terminal = Terminal.parse((String) t);
+        } catch (ArtException e) {
+            throw new ArtException("\"training.terminal\" must be \"replace\", \"append\" or \"given\", found \""
+                    + ArtException.quote((String) t) + "\"");
+        }
+        if (terminal == Terminal.REPLACE) {
+            Object r = training.get(REPLACED_SIGMA_KEY);
+            double below = sigmas[sigmas.length - 2];
+            if (!(r instanceof Number) || !(((Number) r).doubleValue() > 0) || !(((Number) r).doubleValue() < below)) {
+                throw new ArtException("\"training." + REPLACED_SIGMA_KEY + "\" must be a number in (0, " + below
+                        + ") for terminal \"replace\", found " + r);
+            }
+        }
     }
 
     /** Number of steps N. */
@@ -257,7 +325,11 @@ public record ScheduleFile(String name, double[] sigmas, Solver solver, Double s
                 extra.put(e.getKey(), MAPPER.convertValue(e.getValue(), Object.class));
             }
         });
-        return new ScheduleFile(name, sigmas, solver, sigmaMin, sigmaMax, method, training, extra);
+        try {
+            return new ScheduleFile(name, sigmas, solver, sigmaMin, sigmaMax, method, training, extra);
+        } catch (ArtException e) {
+            throw fail(where, e.getMessage());
+        }
     }
 
     /** The file's JSON text. */

@@ -12,8 +12,17 @@ public final class UniformScheduler extends FormulaScheduler {
 
     /** Creates the grid family between the given endpoints. */
     public UniformScheduler(double sigmaMin, double sigmaMax) {
+        this(sigmaMin, sigmaMax, true, true);
+    }
+
+    UniformScheduler(double sigmaMin, double sigmaMax, boolean explicitMin, boolean explicitMax) {
         super(String.format(java.util.Locale.ROOT, "uniform:sigma_min=%s,sigma_max=%s", sigmaMin, sigmaMax),
-                sigmaMin, sigmaMax);
+                sigmaMin, sigmaMax, explicitMin, explicitMax);
+    }
+
+    @Override
+    FormulaScheduler withRange(double min, double max) {
+        return new UniformScheduler(min, max, explicitMin, explicitMax);
     }
 
     @Override
@@ -31,7 +40,8 @@ public final class UniformScheduler extends FormulaScheduler {
         @Override
         public TimestepScheduler create(Map<String, String> options) {
             SchedulerOptions o = options("uniform", options);
-            return new UniformScheduler(o.number("sigma_min", 0.0), o.number("sigma_max", 80.0));
+            return new UniformScheduler(o.number("sigma_min", 0.0), o.number("sigma_max", 80.0),
+                    o.has("sigma_min"), o.has("sigma_max"));
         }
     }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
  * A host application with its OWN Heun loop over plain ONNX Runtime. The only art-scheduler call is the grid:
  * {@code TimestepSchedulers.fromSystemProperty()} picks it by name through ServiceLoader, so
  * {@code -Dart.scheduler=edm}, {@code -Dart.scheduler=art:path=grid.json} or a third-party plugin's
- * {@code -Dart.scheduler=polyexponential} change the sampling with no code change.
+ * {@code -Dart.scheduler=polyexp-plugin} change the sampling with no code change.
  *
  * <p>Usage: {@code HostHeunApp [--model mixture2d|FILE.onnx] [--steps 18] [--samples 8] [--seed 0]}
  */

@@ -50,9 +50,9 @@ class HostAppsTest {
 
     @Test
     void hostPicksTheThirdPartyPluginByNameWithoutCodeChanges() throws Exception {
-        System.setProperty(TimestepSchedulers.DEFAULT_PROPERTY, "polyexponential:rho=2,sigma_max=10");
+        System.setProperty(TimestepSchedulers.DEFAULT_PROPERTY, "polyexp-plugin:rho=2,sigma_max=10");
         String out = run(() -> HostHeunApp.main(new String[] {"--steps", "6", "--samples", "4"}));
-        assertThat(out).contains("scheduler: polyexponential:rho=2.0").contains("grid (6 steps): [10.0,");
+        assertThat(out).contains("scheduler: polyexp-plugin:rho=2.0").contains("grid (6 steps): [10.0,");
         System.setProperty(TimestepSchedulers.DEFAULT_PROPERTY, "edm:sigma_max=10");
         assertThat(run(() -> HostHeunApp.main(new String[] {"--steps", "6"}))).contains("scheduler: edm:rho=7.0");
     }
@@ -60,7 +60,7 @@ class HostAppsTest {
     @Test
     void hostLoopAndLibrarySamplerAreBitIdenticalOnTheSameGrid() throws Exception {
         for (String spec : new String[] {"edm:sigma_max=10", "uniform:sigma_max=10,sigma_min=0.002",
-            "polyexponential:sigma_max=10"}) {
+            "polyexp-plugin:sigma_max=10"}) {
             Schedule grid = TimestepSchedulers.schedule(spec, 9);
             int batch = 16;
             float[] x0 = ExampleSupport.noise(batch * 2, grid.sigmaMax(), 42);
@@ -109,8 +109,8 @@ class HostAppsTest {
                 .getInstance(GuiceHost.SamplingService.class).scheduler();
         assertThat(s.schedule(4).sigma(0)).isEqualTo(10.0);
         assertThat(s.name()).startsWith("edm:rho=3.0");
-        System.setProperty(TimestepSchedulers.DEFAULT_PROPERTY, "polyexponential:sigma_max=10");
+        System.setProperty(TimestepSchedulers.DEFAULT_PROPERTY, "polyexp-plugin:sigma_max=10");
         String out = run(() -> GuiceHost.main(new String[] {"--steps", "4", "--samples", "3"}));
-        assertThat(out).contains("scheduler: polyexponential").contains("NFE 7");
+        assertThat(out).contains("scheduler: polyexp-plugin").contains("NFE 7");
     }
 }

@@ -41,6 +41,6 @@ class ModulePathPluginTest {
             names.add((String) spi.getMethod("name").invoke(provider));
             assertThat(provider.getClass().getModule().isNamed()).isTrue();
         }
-        assertThat(names).contains("polyexponential", "edm", "uniform", "exponential", "art");
+        assertThat(names).contains("polyexp-plugin", "edm", "uniform", "exponential", "art");
     }
 }

@@ -14,13 +14,14 @@ import java.util.Set;
  * A third-party scheduler plugin: k-diffusion's polyexponential grid, log sigma = log sigma_min + r^rho
  * (log sigma_max - log sigma_min) with r running from 1 to 0, then 0 appended. Options {@code rho} (default 1,
  * the exponential grid), {@code sigma_min} (0.002), {@code sigma_max} (80). Dropping this jar on a host's
- * classpath or module path makes {@code polyexponential} selectable by name with no code change.
+ * classpath or module path makes {@code polyexp-plugin} selectable by name with no code change (named apart from
+ * the built-in {@code polyexponential}, since a registry keeps the first provider of a name).
  */
 public final class PolyexponentialProvider implements TimestepSchedulerProvider {
 
     @Override
     public String name() {
-        return "polyexponential";
+        return "polyexp-plugin";
     }
 
     @Override
@@ -32,7 +33,7 @@ public final class PolyexponentialProvider implements TimestepSchedulerProvider 
         o.require(rho > 0, "rho", "> 0", rho);
         o.require(min > 0, "sigma_min", "> 0", min);
         o.require(max > min, "sigma_max", "> sigma_min", max);
-        String spec = String.format(Locale.ROOT, "polyexponential:rho=%s,sigma_min=%s,sigma_max=%s", rho, min, max);
+        String spec = String.format(Locale.ROOT, "polyexp-plugin:rho=%s,sigma_min=%s,sigma_max=%s", rho, min, max);
         return new TimestepScheduler() {
             @Override
             public String name() {

@@ -1,0 +1,54 @@
+package dev.artsched.scheduler;
+
+import dev.artsched.sampling.Denoiser;
+
+import java.util.OptionalDouble;
+
+/**
+ * The noise range a model was trained for, as far as it is known; passed to
+ * {@link TimestepScheduler#withModelRange(SigmaRange)} so a scheduler can fit its grid to the model.
+ *
+ * @param sigmaMin the smallest trained sigma (finite, >= 0), if known
+ * @param sigmaMax the largest trained sigma (finite, > 0, above sigmaMin), if known
+ */
+public record SigmaRange(OptionalDouble sigmaMin, OptionalDouble sigmaMax) {
+    /** Nothing known about the model's range. */
+    public static final SigmaRange UNKNOWN = new SigmaRange(OptionalDouble.empty(), OptionalDouble.empty());
+
+    /** Validates; a null component means unknown. */
+    public SigmaRange {
+        sigmaMin = sigmaMin == null ? OptionalDouble.empty() : sigmaMin;
+        sigmaMax = sigmaMax == null ? OptionalDouble.empty() : sigmaMax;
+        if (sigmaMin.isPresent()) {
+            double v = sigmaMin.getAsDouble();
+            if (!Double.isFinite(v) || !(v >= 0)) {
+                throw new ArtException("model sigma_min must be finite and >= 0, found " + v);
+            }
+        }
+        if (sigmaMax.isPresent()) {
+            double v = sigmaMax.getAsDouble();
+            if (!Double.isFinite(v) || !(v > 0)) {
+                throw new ArtException("model sigma_max must be finite and > 0, found " + v);
+            }
+        }
+        if (sigmaMin.isPresent() && sigmaMax.isPresent() && !(sigmaMin.getAsDouble() < sigmaMax.getAsDouble())) {
+            throw new ArtException("model sigma_min must be below sigma_max = " + sigmaMax.getAsDouble() + ", found "
+                    + sigmaMin.getAsDouble());
+        }
+    }
+
+    /** A fully known range. */
+    public static SigmaRange of(double sigmaMin, double sigmaMax) {
+        return new SigmaRange(OptionalDouble.of(sigmaMin), OptionalDouble.of(sigmaMax));
+    }
+
+    /** The range a denoiser declares ({@link Denoiser#sigmaMin()}, {@link Denoiser#sigmaMax()}). */
+    public static SigmaRange of(Denoiser denoiser) {
+        return new SigmaRange(denoiser.sigmaMin(), denoiser.sigmaMax());
+    }
+
+    /** Whether neither end is known. */
+    public boolean isUnknown() {
+        return sigmaMin.isEmpty() && sigmaMax.isEmpty();
+    }
+}
