@@ -3,6 +3,7 @@ package dev.artsched.cli;
 import dev.artsched.training.DenoiserSource;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.scheduler.ArtException;
+import dev.artsched.scheduler.SigmaRange;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.scheduler.TimestepSchedulers;
 import dev.artsched.eval.EvalReport;
@@ -21,11 +22,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -44,9 +42,6 @@ import java.util.concurrent.Callable;
             "      --metric fid --features models/mnist-edm/features.onnx \\",
             "      --ref-stats models/mnist-edm/features_ref.json --samples 1000"})
 public final class EvalCommand implements Callable<Integer> {
-    /** Built-in formula schedulers that take sigma_min / sigma_max options filled from the model's metadata. */
-    static final Set<String> RANGED = Set.of("uniform", "edm", "exponential");
-
     @Spec
     CommandSpec spec;
 
@@ -56,7 +51,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--schedule", required = true, paramLabel = "SPEC",
             description = "Scheduler spec to evaluate (repeatable), e.g. edm, uniform, art:path=grid.json. "
-                    + "uniform/edm/exponential take sigma_min/sigma_max from the model when the spec does not say.")
+                    + "Built-in grids take sigma_min/sigma_max from the model when the spec does not say.")
     List<String> schedules;
 
     @Option(names = "--steps", split = ",", paramLabel = "N", defaultValue = "2,5,10",
@@ -148,7 +143,7 @@ public final class EvalCommand implements Callable<Integer> {
             Denoiser d = source.denoiser();
             List<Evaluation.Candidate> candidates = new ArrayList<>();
             for (String s : schedules) {
-                candidates.add(new Evaluation.Candidate(s, TimestepSchedulers.create(withModelRange(s, d))));
+                candidates.add(new Evaluation.Candidate(s, TimestepSchedulers.create(s).withModelRange(SigmaRange.of(d))));
             }
             Evaluation.Request request = Evaluation.builder(d, source.spec()).setSchedules(candidates).setSteps(steps)
                     .optSolver(sv).optSamples(samples, seed).optBatch(batch)
@@ -186,31 +181,5 @@ public final class EvalCommand implements Callable<Integer> {
             return FeatureExtractor.identity(d.sampleSize());
         }
         return OnnxFeatureExtractor.load(Path.of(features));
-    }
-
-    /**
-     * Adds the model's sigma_min / sigma_max to a uniform/edm/exponential spec that does not set them; other
-     * specs (e.g. learned art grids, which carry their own range) are returned unchanged.
-     */
-    public static String withModelRange(String spec, Denoiser d) {
-        TimestepSchedulers.Spec parsed = TimestepSchedulers.Spec.parse(spec);
-        if (!RANGED.contains(parsed.name())) {
-            return spec;
-        }
-        Map<String, String> opts = new LinkedHashMap<>(parsed.options());
-        if (!opts.containsKey("sigma_max") && d.sigmaMax().isPresent()) {
-            opts.put("sigma_max", Double.toString(d.sigmaMax().getAsDouble()));
-        }
-        if (!opts.containsKey("sigma_min") && d.sigmaMin().isPresent()) {
-            opts.put("sigma_min", Double.toString(d.sigmaMin().getAsDouble()));
-        }
-        if (opts.isEmpty()) {
-            return parsed.name();
-        }
-        List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, String> e : opts.entrySet()) {
-            parts.add(e.getKey() + "=" + e.getValue());
-        }
-        return parsed.name() + ":" + String.join(",", parts);
     }
 }

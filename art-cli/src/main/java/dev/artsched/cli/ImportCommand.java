@@ -2,6 +2,7 @@ package dev.artsched.cli;
 
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.ScheduleFile;
+import dev.artsched.scheduler.Terminal;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +26,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Example (Align Your Steps, SD 1.5, 10 steps):",
             "  art import --name ays-sd15 --out ays.json \\",
             "      --sigmas '[14.615, 6.475, 3.861, 2.697, 1.886, 1.396, 0.963, 0.652, 0.399, 0.152, 0.029]'",
-            "  art schedule --scheduler art:path=ays.json,resample=loglinear --steps 20"})
+            "  art schedule --scheduler art:path=ays.json,resample=loglinear --steps 20",
+            "  (the 11 values give the published 10-step grid; --terminal append keeps 0.029 as an 11th step)"})
 public final class ImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -47,6 +49,12 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Schedule file to write.")
     Path out;
 
+    @Option(names = "--terminal", defaultValue = "replace", paramLabel = "T",
+            description = "What happens to a list that ends at a positive sigma: replace (default; the last value "
+                    + "becomes 0, as diffusers and ComfyUI do with Align Your Steps / GITS lists: N + 1 values give N "
+                    + "steps) or append (keep it and append 0, as A1111 does: N + 1 values give N + 1 steps).")
+    String terminal;
+
     @Option(names = "--json", description = "Print one JSON object describing the result.")
     boolean json;
 
@@ -66,13 +74,15 @@ public final class ImportCommand implements Callable<Integer> {
                 text = source.sigmas;
                 origin = "--sigmas";
             }
-            ScheduleFile f = ScheduleFile.importList(name, text, origin);
+            Terminal t = CliSupport.forOption("--terminal", () -> Terminal.parse(terminal));
+            ScheduleFile f = ScheduleFile.importList(name, text, origin, t);
             f.write(out);
             if (json) {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("name", f.name());
                 r.put("steps", f.steps());
                 r.put("sigmas", f.sigmas());
+                r.put("terminal", f.training().get("terminal"));
                 r.put("out", out.toString());
                 CliSupport.printJson(spec.commandLine().getOut(), r);
             } else {

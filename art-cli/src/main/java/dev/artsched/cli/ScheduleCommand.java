@@ -2,6 +2,7 @@ package dev.artsched.cli;
 
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Schedule;
+import dev.artsched.scheduler.SigmaText;
 import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.scheduler.TimestepSchedulers;
@@ -13,9 +14,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,6 +27,9 @@ import java.util.concurrent.Callable;
             "  art schedule --scheduler uniform:sigma_max=3,sigma_min=0 --steps 5 --json",
             "  art schedule --scheduler art:path=grid.json --steps 10 --format comfyui"})
 public final class ScheduleCommand implements Callable<Integer> {
+    /** The built-in scheduler names, for the help text. */
+    static final String BUILT_IN = "uniform, edm, exponential, polyexponential, kl_optimal, vp, simple, sgm_uniform, "
+            + "normal, beta, art";
 
     /** Output formats. */
     public enum Format {
@@ -37,7 +39,7 @@ public final class ScheduleCommand implements Callable<Integer> {
         JSON,
         /** {@code step,sigma} rows. */
         CSV,
-        /** Python list of the N positive sigmas, for diffusers' {@code sigmas=} argument. */
+        /** Python list of the N + 1 sigmas ending in 0.0, for diffusers' {@code set_timesteps(sigmas=...)}. */
         DIFFUSERS,
         /** Comma-separated N + 1 sigmas ending in 0 (ComfyUI SIGMAS). */
         COMFYUI;
@@ -67,7 +69,7 @@ public final class ScheduleCommand implements Callable<Integer> {
 
     @Option(names = "--scheduler", required = true, paramLabel = "SPEC",
             description = "Scheduler spec NAME[:key=value,...], e.g. edm:rho=7, uniform:sigma_max=3,sigma_min=0, "
-                    + "art:path=grid.json. Available: uniform, edm, exponential, art (and plugins).")
+                    + "art:path=grid.json. Built in: " + BUILT_IN + " (and plugins).")
     String scheduler;
 
     @Option(names = "--steps", required = true, paramLabel = "N", description = "Number of steps N >= 1.")
@@ -110,8 +112,8 @@ public final class ScheduleCommand implements Callable<Integer> {
             switch (f) {
                 case JSON -> CliSupport.printJson(w, toJson(s, sv));
                 case CSV -> w.print(csv(s));
-                case DIFFUSERS -> w.println(list(s, s.steps(), ", ", "[", "]"));
-                case COMFYUI -> w.println(list(s, s.steps() + 1, ", ", "", ""));
+                case DIFFUSERS -> w.println(SigmaText.format(s, SigmaText.Format.DIFFUSERS));
+                case COMFYUI -> w.println(SigmaText.format(s, SigmaText.Format.COMFYUI));
                 default -> w.print(table(s, sv));
             }
             w.flush();
@@ -148,14 +150,6 @@ public final class ScheduleCommand implements Callable<Integer> {
             sb.append(i).append(',').append(s.sigma(i)).append('\n');
         }
         return sb.toString();
-    }
-
-    static String list(Schedule s, int count, String sep, String open, String close) {
-        List<String> parts = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            parts.add(Double.toString(s.sigma(i)));
-        }
-        return open + String.join(sep, parts) + close;
     }
 
     static String table(Schedule s, Solver sv) {

@@ -1,5 +1,7 @@
 package dev.artsched.cli;
 
+import dev.artsched.scheduler.TimestepScheduler;
+import dev.artsched.scheduler.SigmaRange;
 import dev.artsched.training.DenoiserSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.artsched.scheduler.ScheduleFile;
@@ -177,16 +179,24 @@ class EvalCommandTest {
     @Test
     void baselineSpecsTakeTheModelRangeUnlessTheySayOtherwise() {
         try (DenoiserSource m = DenoiserSource.open("analytic:mixture2d")) {
-            assertThat(EvalCommand.withModelRange("edm", m.denoiser()))
-                    .isEqualTo("edm:sigma_max=10.0,sigma_min=0.002");
-            assertThat(EvalCommand.withModelRange("edm:rho=3,sigma_max=5", m.denoiser()))
-                    .isEqualTo("edm:rho=3,sigma_max=5,sigma_min=0.002");
-            assertThat(EvalCommand.withModelRange("uniform:sigma_min=0,sigma_max=2", m.denoiser()))
-                    .isEqualTo("uniform:sigma_min=0,sigma_max=2");
-            assertThat(EvalCommand.withModelRange("art:path=grid.json", m.denoiser())).isEqualTo("art:path=grid.json");
+            SigmaRange range = SigmaRange.of(m.denoiser());
+            assertThat(resolved("edm", range)).isEqualTo(resolved("edm:sigma_max=10.0,sigma_min=0.002", null));
+            assertThat(resolved("edm:rho=3,sigma_max=5", range))
+                    .isEqualTo(resolved("edm:rho=3,sigma_max=5,sigma_min=0.002", null));
+            assertThat(resolved("uniform:sigma_min=0,sigma_max=2", range))
+                    .isEqualTo(resolved("uniform:sigma_min=0,sigma_max=2", null));
         }
         dev.artsched.sampling.Denoiser bare = dev.artsched.sampling.analytic.GaussianDenoiser.paper1d();
-        assertThat(EvalCommand.withModelRange("exponential", bare)).isEqualTo("exponential");
+        assertThat(resolved("exponential", SigmaRange.of(bare))).isEqualTo(resolved("exponential", null));
+    }
+
+    /** The resolved scheduler's name and its 7-step grid. */
+    private static List<Object> resolved(String spec, SigmaRange range) {
+        TimestepScheduler s = TimestepSchedulers.create(spec);
+        if (range != null) {
+            s = s.withModelRange(range);
+        }
+        return List.of(s.name(), java.util.Arrays.toString(s.schedule(7).sigmas()));
     }
 
     @Test

@@ -79,8 +79,8 @@ class ScheduleCommandTest {
         assertThat(lines[5]).isEqualTo("4,0.0");
         assertThat(Double.parseDouble(lines[2].split(",")[1])).isEqualTo(s.sigma(1));
         CliRun diffusers = CliRun.run("schedule", "--scheduler", "edm", "--steps", "4", "--format", "diffusers");
-        assertThat(diffusers.out().strip()).startsWith("[80.0, ").endsWith(", 0.002]");
-        assertThat(diffusers.out().split(",")).hasSize(4);
+        assertThat(diffusers.out().strip()).startsWith("[80.0, ").endsWith(", 0.002, 0.0]");
+        assertThat(diffusers.out().split(",")).hasSize(5);
         CliRun comfy = CliRun.run("schedule", "--scheduler", "edm", "--steps", "4", "--format", "COMFYUI");
         assertThat(comfy.out().strip()).startsWith("80.0, ").endsWith(", 0.002, 0.0");
         assertThat(comfy.out().split(",")).hasSize(5);
