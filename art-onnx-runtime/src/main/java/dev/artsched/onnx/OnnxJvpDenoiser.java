@@ -51,16 +51,16 @@ public final class OnnxJvpDenoiser extends ForwardingJvpDenoiser implements Clos
         return new OnnxJvpDenoiser(d, j);
     }
 
-    static List<OrtModel.Port> jvpInputs(OnnxOptions o) {
-        return List.of(new OrtModel.Port(o.xName(), OrtModel.Role.STATE),
-                new OrtModel.Port(o.sigmaName(), OrtModel.Role.SCALAR),
-                new OrtModel.Port(o.xTangentName(), OrtModel.Role.STATE),
-                new OrtModel.Port(o.sigmaTangentName(), OrtModel.Role.SCALAR));
+    static List<OrtSignature.Port> jvpInputs(OnnxOptions o) {
+        return List.of(new OrtSignature.Port(o.xName(), OrtSignature.Role.STATE),
+                new OrtSignature.Port(o.sigmaName(), OrtSignature.Role.SCALAR),
+                new OrtSignature.Port(o.xTangentName(), OrtSignature.Role.STATE),
+                new OrtSignature.Port(o.sigmaTangentName(), OrtSignature.Role.SCALAR));
     }
 
-    static List<OrtModel.Port> jvpOutputs(OnnxOptions o) {
-        return List.of(new OrtModel.Port(o.denoisedName(), OrtModel.Role.STATE),
-                new OrtModel.Port(o.denoisedTangentName(), OrtModel.Role.STATE));
+    static List<OrtSignature.Port> jvpOutputs(OnnxOptions o) {
+        return List.of(new OrtSignature.Port(o.denoisedName(), OrtSignature.Role.STATE),
+                new OrtSignature.Port(o.denoisedTangentName(), OrtSignature.Role.STATE));
     }
 
     @Override
