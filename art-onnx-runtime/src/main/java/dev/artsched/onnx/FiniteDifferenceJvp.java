@@ -1,9 +1,9 @@
 package dev.artsched.onnx;
 
 import dev.artsched.sampling.Denoiser;
+import dev.artsched.sampling.ForwardingJvpDenoiser;
 import dev.artsched.scheduler.ArtException;
 
-import java.util.OptionalDouble;
 
 /**
  * A Jacobian-vector product by a one-sided (forward) finite difference over ANY {@link Denoiser}, for models
@@ -27,7 +27,7 @@ import java.util.OptionalDouble;
  *
  * <p>Thread-safe if the wrapped denoiser is: scratch arrays are per thread.
  */
-public final class FiniteDifferenceJvp implements CloseableJvpDenoiser {
+public final class FiniteDifferenceJvp extends ForwardingJvpDenoiser implements CloseableJvpDenoiser {
     /** Default relative step for float32 models. */
     public static final double DEFAULT_ETA = 1e-3;
     /**
@@ -41,21 +41,24 @@ public final class FiniteDifferenceJvp implements CloseableJvpDenoiser {
     /** Largest relative step after growth (sigma stays positive). */
     static final double MAX_ETA = 0.25;
 
-    private final Denoiser denoiser;
     private final double eta;
     private final boolean ownsDenoiser;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     private FiniteDifferenceJvp(Denoiser denoiser, double eta, boolean ownsDenoiser) {
+        super(checked(denoiser, eta));
+        this.eta = eta;
+        this.ownsDenoiser = ownsDenoiser;
+    }
+
+    private static Denoiser checked(Denoiser denoiser, double eta) {
         if (denoiser == null) {
             throw new ArtException("the denoiser to differentiate must not be null");
         }
         if (!(eta > 0) || !(eta < 0.5)) {
             throw new ArtException("finite-difference eta must be in (0, 0.5), found " + eta);
         }
-        this.denoiser = denoiser;
-        this.eta = eta;
-        this.ownsDenoiser = ownsDenoiser;
+        return denoiser;
     }
 
     /** Wraps a denoiser with {@link #DEFAULT_ETA}; {@link #close()} leaves the denoiser open. */
@@ -80,27 +83,13 @@ public final class FiniteDifferenceJvp implements CloseableJvpDenoiser {
 
     /** The wrapped denoiser. */
     public Denoiser denoiser() {
-        return denoiser;
-    }
-
-    @Override
-    public int sampleSize() {
-        return denoiser.sampleSize();
-    }
-
-    @Override
-    public long[] sampleShape() {
-        return denoiser.sampleShape();
-    }
-
-    @Override
-    public void denoise(float[] x, float[] sigma, int batch, float[] out) {
-        denoiser.denoise(x, sigma, batch, out);
+        return delegate();
     }
 
     @Override
     public void jvp(float[] x, float[] sigma, float[] xTangent, float[] sigmaTangent, int batch,
                     float[] denoised, float[] denoisedTangent) {
+        Denoiser denoiser = delegate();
         int d = denoiser.sampleSize();
         int n = d * batch;
         if (xTangent.length < n || sigmaTangent.length < batch || x.length < n || sigma.length < batch) {
@@ -187,26 +176,11 @@ public final class FiniteDifferenceJvp implements CloseableJvpDenoiser {
         }
     }
 
-    @Override
-    public OptionalDouble sigmaMin() {
-        return denoiser.sigmaMin();
-    }
-
-    @Override
-    public OptionalDouble sigmaMax() {
-        return denoiser.sigmaMax();
-    }
-
-    @Override
-    public OptionalDouble sigmaData() {
-        return denoiser.sigmaData();
-    }
-
     /** Closes the wrapped denoiser if this object owns it (see {@link #owning}); idempotent. */
     @Override
     public void close() {
         if (ownsDenoiser) {
-            ((OnnxDenoiser) denoiser).close();
+            ((OnnxDenoiser) delegate()).close();
         }
     }
 

@@ -45,13 +45,13 @@ public final class OnnxDenoiser implements Denoiser, AutoCloseable {
         return new OnnxDenoiser(OrtModel.open(model, label, options, ports(options), outputs(options)));
     }
 
-    static List<OrtModel.Port> ports(OnnxOptions o) {
-        return List.of(new OrtModel.Port(o.xName(), OrtModel.Role.STATE),
-                new OrtModel.Port(o.sigmaName(), OrtModel.Role.SCALAR));
+    static List<OrtSignature.Port> ports(OnnxOptions o) {
+        return List.of(new OrtSignature.Port(o.xName(), OrtSignature.Role.STATE),
+                new OrtSignature.Port(o.sigmaName(), OrtSignature.Role.SCALAR));
     }
 
-    static List<OrtModel.Port> outputs(OnnxOptions o) {
-        return List.of(new OrtModel.Port(o.denoisedName(), OrtModel.Role.STATE));
+    static List<OrtSignature.Port> outputs(OnnxOptions o) {
+        return List.of(new OrtSignature.Port(o.denoisedName(), OrtSignature.Role.STATE));
     }
 
     @Override

@@ -1,11 +1,11 @@
 package dev.artsched.onnx;
 
+import dev.artsched.sampling.ForwardingJvpDenoiser;
 import dev.artsched.scheduler.ArtException;
 
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * A {@link dev.artsched.sampling.JvpDenoiser} over two ONNX graphs: the denoiser ({@code x}, {@code sigma} ->
@@ -14,11 +14,12 @@ import java.util.OptionalDouble;
  * Both signatures are checked at load and must agree on the sample shape. Buffers, batching and
  * thread-safety are as in {@link OnnxDenoiser}; {@link #close()} closes both sessions.
  */
-public final class OnnxJvpDenoiser implements CloseableJvpDenoiser {
+public final class OnnxJvpDenoiser extends ForwardingJvpDenoiser implements CloseableJvpDenoiser {
     private final OnnxDenoiser denoiser;
     private final OrtModel jvp;
 
     private OnnxJvpDenoiser(OnnxDenoiser denoiser, OrtModel jvp) {
+        super(denoiser);
         this.denoiser = denoiser;
         this.jvp = jvp;
     }
@@ -50,52 +51,22 @@ public final class OnnxJvpDenoiser implements CloseableJvpDenoiser {
         return new OnnxJvpDenoiser(d, j);
     }
 
-    static List<OrtModel.Port> jvpInputs(OnnxOptions o) {
-        return List.of(new OrtModel.Port(o.xName(), OrtModel.Role.STATE),
-                new OrtModel.Port(o.sigmaName(), OrtModel.Role.SCALAR),
-                new OrtModel.Port(o.xTangentName(), OrtModel.Role.STATE),
-                new OrtModel.Port(o.sigmaTangentName(), OrtModel.Role.SCALAR));
+    static List<OrtSignature.Port> jvpInputs(OnnxOptions o) {
+        return List.of(new OrtSignature.Port(o.xName(), OrtSignature.Role.STATE),
+                new OrtSignature.Port(o.sigmaName(), OrtSignature.Role.SCALAR),
+                new OrtSignature.Port(o.xTangentName(), OrtSignature.Role.STATE),
+                new OrtSignature.Port(o.sigmaTangentName(), OrtSignature.Role.SCALAR));
     }
 
-    static List<OrtModel.Port> jvpOutputs(OnnxOptions o) {
-        return List.of(new OrtModel.Port(o.denoisedName(), OrtModel.Role.STATE),
-                new OrtModel.Port(o.denoisedTangentName(), OrtModel.Role.STATE));
-    }
-
-    @Override
-    public int sampleSize() {
-        return denoiser.sampleSize();
-    }
-
-    @Override
-    public long[] sampleShape() {
-        return denoiser.sampleShape();
-    }
-
-    @Override
-    public void denoise(float[] x, float[] sigma, int batch, float[] out) {
-        denoiser.denoise(x, sigma, batch, out);
+    static List<OrtSignature.Port> jvpOutputs(OnnxOptions o) {
+        return List.of(new OrtSignature.Port(o.denoisedName(), OrtSignature.Role.STATE),
+                new OrtSignature.Port(o.denoisedTangentName(), OrtSignature.Role.STATE));
     }
 
     @Override
     public void jvp(float[] x, float[] sigma, float[] xTangent, float[] sigmaTangent, int batch,
                     float[] denoised, float[] denoisedTangent) {
         jvp.run(x, sigma, xTangent, sigmaTangent, batch, denoised, denoisedTangent);
-    }
-
-    @Override
-    public OptionalDouble sigmaMin() {
-        return denoiser.sigmaMin();
-    }
-
-    @Override
-    public OptionalDouble sigmaMax() {
-        return denoiser.sigmaMax();
-    }
-
-    @Override
-    public OptionalDouble sigmaData() {
-        return denoiser.sigmaData();
     }
 
     /** The forward denoiser (owned by this object). */

@@ -2,20 +2,16 @@ package dev.artsched.onnx;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.artsched.sampling.adapters.TimestepModel;
 import dev.artsched.scheduler.ArtException;
 
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
-import java.nio.IntBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,48 +19,59 @@ import java.util.Map;
  * {@code dev.artsched.sampling.adapters}: inputs {@code sample} float32 {@code [B, ...]} and {@code timestep}
  * {@code [B]}, output float32 of the sample's shape (names configurable). The timestep input's element type is
  * read from the session: float32/float64 graphs get fractional timesteps, int32/int64 graphs get them rounded
- * ({@link #integerTimesteps()}, pass it to the adapter). Thread-safe (one shared session); tensors are created
- * per call.
+ * ({@link #integerTimesteps()}, pass it to the adapter). A view of one {@link OrtModel}: thread-safe (one shared
+ * session, per-thread I/O buffers); {@link #close()} is idempotent.
  */
 public final class OnnxTimestepModel implements TimestepModel, AutoCloseable {
-    private final OrtSession session;
-    private final OrtSession.SessionOptions options;
-    private final String sampleName;
-    private final String timestepName;
-    private final String outputName;
-    private final long[] sampleShape;
-    private final int sampleSize;
+    private final OrtModel model;
     private final OnnxJavaType timestepType;
-    private final String label;
 
-    private OnnxTimestepModel(OrtSession session, OrtSession.SessionOptions options, String label, String sampleName,
-                              String timestepName, String outputName) throws OrtException {
-        this.session = session;
-        this.options = options;
-        this.label = label;
-        this.sampleName = sampleName;
-        this.timestepName = timestepName;
-        this.outputName = outputName;
+    private OnnxTimestepModel(OrtModel model) {
+        this.model = model;
+        this.timestepType = model.inputType(1);
+    }
+
+    /** Opens a raw network with inputs {@code sample}, {@code timestep} and its single output named {@code out}. */
+    public static OnnxTimestepModel load(Path file, String sampleName, String timestepName, String outputName) {
+        return load(file, sampleName, timestepName, outputName, OnnxOptions.defaults());
+    }
+
+    /**
+     * Opens a raw network on the execution provider and with the intra-op threads of {@code options} (its tensor
+     * names are not used).
+     */
+    public static OnnxTimestepModel load(Path file, String sampleName, String timestepName, String outputName,
+                                         OnnxOptions options) {
+        if (file == null || !Files.isRegularFile(file)) {
+            throw new ArtException("timestep model " + file + ": no such file");
+        }
+        String label = file.toString();
+        return new OnnxTimestepModel(OrtModel.open(label, options, OrtSessions.Source.file(file),
+                session -> layout(label, session, sampleName, timestepName, outputName), errors(label)));
+    }
+
+    private static OrtModel.Layout layout(String label, OrtSession session, String sampleName, String timestepName,
+                                          String outputName) throws OrtException {
         Map<String, NodeInfo> in = session.getInputInfo();
         Map<String, NodeInfo> out = session.getOutputInfo();
         if (!in.containsKey(sampleName) || !in.containsKey(timestepName) || !out.containsKey(outputName)) {
             throw new ArtException("timestep model " + label + ": expected inputs [" + sampleName + ", " + timestepName
-                    + "] and output [" + outputName + "], found inputs " + in.keySet() + " and outputs " + out.keySet());
+                    + "] and output [" + outputName + "], found inputs " + in.keySet() + " and outputs "
+                    + out.keySet());
         }
-        TensorInfo x = tensor(in.get(sampleName));
-        TensorInfo t = tensor(in.get(timestepName));
+        TensorInfo x = tensor(label, in.get(sampleName));
+        TensorInfo t = tensor(label, in.get(timestepName));
+        TensorInfo y = tensor(label, out.get(outputName));
         if (x.type != OnnxJavaType.FLOAT || x.getShape().length < 2) {
-            throw new ArtException("timestep model " + label + ": input '" + sampleName + "' must be float32 [B, ...], found "
-                    + x.type + " " + Arrays.toString(x.getShape()));
+            throw new ArtException("timestep model " + label + ": input '" + sampleName
+                    + "' must be float32 [B, ...], found " + x.type + " " + Arrays.toString(x.getShape()));
         }
         long[] shape = Arrays.copyOfRange(x.getShape(), 1, x.getShape().length);
-        long n = 1;
         for (long s : shape) {
             if (s <= 0) {
                 throw new ArtException("timestep model " + label + ": sample dimensions must be fixed, found "
                         + Arrays.toString(x.getShape()));
             }
-            n *= s;
         }
         if (t.getShape().length != 1 || !(t.type == OnnxJavaType.FLOAT || t.type == OnnxJavaType.DOUBLE
                 || t.type == OnnxJavaType.INT64 || t.type == OnnxJavaType.INT32)) {
@@ -72,49 +79,49 @@ public final class OnnxTimestepModel implements TimestepModel, AutoCloseable {
                     + "' must be a [B] float32, float64, int32 or int64 tensor, found " + t.type + " "
                     + Arrays.toString(t.getShape()));
         }
-        this.sampleShape = shape;
-        this.sampleSize = (int) n;
-        this.timestepType = t.type;
+        if (y.type != OnnxJavaType.FLOAT) {
+            throw new ArtException("timestep model " + label + ": output '" + outputName
+                    + "' must be float32 of the sample's shape, found " + y.type + " " + Arrays.toString(y.getShape()));
+        }
+        long batch = x.getShape()[0];
+        return new OrtModel.Layout(
+                List.of(new IoSlots.Spec(sampleName, OnnxJavaType.FLOAT, shape, 0f),
+                        new IoSlots.Spec(timestepName, t.type, new long[0], 1f)),
+                List.of(new IoSlots.Spec(outputName, OnnxJavaType.FLOAT, shape, 0f)),
+                batch > 0 ? (int) batch : 0);
     }
 
-    private TensorInfo tensor(NodeInfo info) {
+    private static TensorInfo tensor(String label, NodeInfo info) {
         if (!(info.getInfo() instanceof TensorInfo t)) {
             throw new ArtException("timestep model " + label + ": '" + info.getName() + "' must be a tensor");
         }
         return t;
     }
 
-    /** Opens a raw network with inputs {@code sample}, {@code timestep} and its single output named {@code out}. */
-    public static OnnxTimestepModel load(Path file, String sampleName, String timestepName, String outputName) {
-        if (!Files.isRegularFile(file)) {
-            throw new ArtException("timestep model " + file + ": no such file");
-        }
-        OrtEnvironment env = OrtEnvironments.shared();
-        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        OrtSession s = null;
-        try {
-            so.setIntraOpNumThreads(1);
-            s = env.createSession(file.toString(), so);
-            return new OnnxTimestepModel(s, so, file.toString(), sampleName, timestepName, outputName);
-        } catch (OrtException e) {
-            closeQuietly(s, so);
-            throw new ArtException("timestep model " + file + ": ONNX Runtime cannot load it (ORT error " + e.getCode()
-                    + ")", e);
-        } catch (RuntimeException e) {
-            closeQuietly(s, so);
-            throw e;
-        }
-    }
-
-    private static void closeQuietly(OrtSession s, OrtSession.SessionOptions so) {
-        try {
-            if (s != null) {
-                s.close();
+    private static OrtErrors errors(String label) {
+        return new OrtErrors() {
+            @Override
+            public ArtException loadFailed(OrtException e) {
+                return new ArtException("timestep model " + label + ": ONNX Runtime cannot load it (ORT error "
+                        + e.getCode() + ")", e);
             }
-        } catch (OrtException ignored) {
-            // already failing; the original error is reported
-        }
-        so.close();
+
+            @Override
+            public ArtException runFailed(OrtException e, int batch) {
+                return new ArtException("timestep model " + label + ": run failed (ORT error " + e.getCode() + ")", e);
+            }
+
+            @Override
+            public ArtException closed() {
+                return new ArtException("timestep model " + label + " is closed; expected an open model");
+            }
+
+            @Override
+            public ArtException closeFailed(OrtException e) {
+                return new ArtException("timestep model " + label + ": closing failed (ORT error " + e.getCode()
+                        + ")", e);
+            }
+        };
     }
 
     /** Whether the graph takes integer timesteps (read from the session's input type). */
@@ -124,65 +131,31 @@ public final class OnnxTimestepModel implements TimestepModel, AutoCloseable {
 
     /** Shape of one sample without the batch dimension. */
     public long[] sampleShape() {
-        return sampleShape.clone();
+        return model.sampleShape();
     }
 
     @Override
     public int sampleSize() {
-        return sampleSize;
+        return model.sampleSize();
+    }
+
+    /** The provider that actually runs this graph ({@code cpu} or {@code cuda:N}). */
+    public ExecutionProvider executionProvider() {
+        return model.provider();
     }
 
     @Override
     public void predict(float[] x, float[] timestep, int batch, float[] out) {
-        OrtEnvironment env = OrtEnvironments.shared();
-        long[] shape = new long[sampleShape.length + 1];
-        shape[0] = batch;
-        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-        try (OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x, 0, batch * sampleSize), shape);
-             OnnxTensor tt = timestepTensor(env, timestep, batch);
-             OrtSession.Result r = session.run(Map.of(sampleName, xt, timestepName, tt))) {
-            FloatBuffer o = ((OnnxTensor) r.get(outputName).orElseThrow()).getFloatBuffer();
-            if (o.remaining() != batch * sampleSize) {
-                throw new ArtException("timestep model " + label + ": expected " + batch * sampleSize
-                        + " output values, found " + o.remaining());
-            }
-            o.get(out, 0, batch * sampleSize);
-        } catch (OrtException e) {
-            throw new ArtException("timestep model " + label + ": run failed (ORT error " + e.getCode() + ")", e);
-        }
-    }
-
-    private OnnxTensor timestepTensor(OrtEnvironment env, float[] t, int batch) throws OrtException {
-        long[] shape = {batch};
-        switch (timestepType) {
-            case INT64: {
-                long[] v = new long[batch];
-                for (int b = 0; b < batch; b++) {
-                    v[b] = Math.round(t[b]);
-                }
-                return OnnxTensor.createTensor(env, LongBuffer.wrap(v), shape);
-            }
-            case INT32: {
-                int[] v = new int[batch];
-                for (int b = 0; b < batch; b++) {
-                    v[b] = Math.round(t[b]);
-                }
-                return OnnxTensor.createTensor(env, IntBuffer.wrap(v), shape);
-            }
-            case DOUBLE: {
-                double[] v = new double[batch];
-                for (int b = 0; b < batch; b++) {
-                    v[b] = t[b];
-                }
-                return OnnxTensor.createTensor(env, java.nio.DoubleBuffer.wrap(v), shape);
-            }
-            default:
-                return OnnxTensor.createTensor(env, FloatBuffer.wrap(t, 0, batch), shape);
-        }
+        model.run(x, timestep, null, null, batch, out, null);
     }
 
     @Override
     public void close() {
-        closeQuietly(session, options);
+        model.close();
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxTimestepModel[" + model.label() + ", " + model.provider() + "]";
     }
 }

@@ -111,7 +111,7 @@ class ConcurrencyAndLeakTest {
         System.out.printf("RSS before %d KB, after %d KB over %d create/use/close cycles: growth %d KB (%.2f KB/cycle)%n",
                 before, after, cycles, growth, (double) growth / cycles);
         assertThat(out[0]).isEqualTo(0.25f);
-        // before the fix in OrtModel.Slot.close() the per-thread direct buffers leaked ~3-7 KB per cycle;
+        // before the fix in IoSlots.Slot.close() the per-thread direct buffers leaked ~3-7 KB per cycle;
         // allocator and GC-heap noise stays under 1 KB per cycle
         assertThat(growth).as("RSS growth in KB over %d cycles", cycles).isLessThan(cycles);
     }

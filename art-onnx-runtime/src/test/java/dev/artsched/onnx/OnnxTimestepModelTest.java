@@ -73,4 +73,15 @@ class OnnxTimestepModelTest {
         assertThatThrownBy(() -> OnnxTimestepModel.load(DIR.resolve("nope.onnx"), "sample", "timestep", "eps"))
                 .hasMessageContaining("nope.onnx").hasMessageContaining("no such file");
     }
+
+    @Test
+    void closeIsIdempotentAndAClosedModelSaysSo() {
+        OnnxTimestepModel m = OnnxTimestepModel.load(DIR.resolve("eps_float.onnx"), "sample", "timestep", "eps");
+        float[] out = new float[3];
+        m.predict(new float[3], new float[] {10f}, 1, out);
+        m.close();
+        m.close();
+        assertThatThrownBy(() -> m.predict(new float[3], new float[] {10f}, 1, out))
+                .hasMessageContaining("timestep model").hasMessageContaining("is closed");
+    }
 }

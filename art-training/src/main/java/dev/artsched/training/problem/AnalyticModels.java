@@ -83,30 +83,16 @@ public final class AnalyticModels {
     }
 
     /** An analytic model with the sigma range metadata of its ONNX export. */
-    private static final class Ranged implements JvpDenoiser {
+    private static final class Ranged extends dev.artsched.sampling.ForwardingJvpDenoiser {
         private final JvpDenoiser inner;
         private final double sigmaMin;
         private final double sigmaMax;
 
         Ranged(JvpDenoiser inner, double sigmaMin, double sigmaMax) {
+            super(inner);
             this.inner = inner;
             this.sigmaMin = sigmaMin;
             this.sigmaMax = sigmaMax;
-        }
-
-        @Override
-        public int sampleSize() {
-            return inner.sampleSize();
-        }
-
-        @Override
-        public long[] sampleShape() {
-            return inner.sampleShape();
-        }
-
-        @Override
-        public void denoise(float[] x, float[] sigma, int batch, float[] out) {
-            inner.denoise(x, sigma, batch, out);
         }
 
         @Override
