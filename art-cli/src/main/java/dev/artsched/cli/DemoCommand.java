@@ -3,6 +3,7 @@ package dev.artsched.cli;
 import dev.artsched.eval.ImageGrid;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.artsched.eval.Evaluation;
+import dev.artsched.internal.AtomicFiles;
 import dev.artsched.eval.FeatureExtractor;
 import dev.artsched.eval.FeatureStatsFile;
 import dev.artsched.eval.ImageGrid;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -211,7 +213,12 @@ public final class DemoCommand implements Callable<Integer> {
         result.put("sample_grids", pictures);
         result.put("output_folder", out.toAbsolutePath().toString());
         result.put("wall_seconds", (System.nanoTime() - start) / 1e9);
-        CliSupport.json().writerWithDefaultPrettyPrinter().writeValue(out.resolve("demo.json").toFile(), result);
+        byte[] summary = CliSupport.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(result);
+        try {
+            AtomicFiles.write(out.resolve("demo.json"), summary, "demo summary");
+        } catch (UncheckedIOException e) {
+            throw new ArtException(e.getMessage(), e);
+        }
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             CliSupport.printJson(o, result);

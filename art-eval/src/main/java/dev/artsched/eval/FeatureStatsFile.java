@@ -1,5 +1,8 @@
 package dev.artsched.eval;
 
+import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
+import dev.artsched.internal.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.artsched.scheduler.ArtException;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -15,11 +17,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -54,28 +54,16 @@ public final class FeatureStatsFile {
 
     /** Writes {@code stats} to {@code file} atomically, creating parent directories. */
     public static void write(Path file, GaussianStats stats) {
-        Path abs = file.toAbsolutePath();
         try {
-            if (abs.getParent() != null) {
-                Files.createDirectories(abs.getParent());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            if (isJson(file)) {
+                MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, toJson(stats));
+            } else {
+                writeBinary(out, stats);
             }
-            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-            try {
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-                    if (isJson(file)) {
-                        MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, toJson(stats));
-                    } else {
-                        writeBinary(out, stats);
-                    }
-                }
-                try {
-                    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(file, out.toByteArray(), "feature statistics file");
+        } catch (UncheckedIOException e) {
+            throw new ArtException(e.getMessage(), e);
         } catch (IOException e) {
             throw new ArtException("cannot write feature statistics file " + file + ": " + e.getMessage(), e);
         }

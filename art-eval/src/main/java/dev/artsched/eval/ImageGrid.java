@@ -1,7 +1,8 @@
 package dev.artsched.eval;
 
+import java.io.UncheckedIOException;
 import dev.artsched.scheduler.ArtException;
-import dev.artsched.scheduler.AtomicFiles;
+import dev.artsched.internal.AtomicFiles;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -76,7 +77,11 @@ public final class ImageGrid {
         } catch (IOException e) {
             throw new ArtException("cannot encode PNG " + out + ": " + e.getMessage(), e);
         }
-        AtomicFiles.write(out, buf.toByteArray(), "image");
+        try {
+            AtomicFiles.write(out, buf.toByteArray(), "image");
+        } catch (UncheckedIOException e) {
+            throw new ArtException(e.getMessage(), e);
+        }
     }
 
     private static int level(float v) {

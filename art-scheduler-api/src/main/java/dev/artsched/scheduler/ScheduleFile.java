@@ -1,5 +1,6 @@
 package dev.artsched.scheduler;
 
+import dev.artsched.internal.AtomicFiles;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -366,7 +368,11 @@ public record ScheduleFile(String name, double[] sigmas, Solver solver, Double s
      * target, so a crash or a full disk never leaves a partial file and never destroys an earlier one.
      */
     public void write(Path path) {
-        AtomicFiles.write(path, toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8), "schedule file");
+        try {
+            AtomicFiles.write(path, toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8), "schedule file");
+        } catch (UncheckedIOException e) {
+            throw new ArtException(e.getMessage(), e);
+        }
     }
 
     @Override

@@ -1,10 +1,11 @@
 package dev.artsched.training;
 
+import java.io.UncheckedIOException;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import dev.artsched.scheduler.ArtException;
-import dev.artsched.scheduler.AtomicFiles;
+import dev.artsched.internal.AtomicFiles;
 import dev.artsched.scheduler.Resampling;
 import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
@@ -296,6 +297,8 @@ public final class ScheduleTraining {
             } else if (Files.exists(met)) {
                 Files.delete(met);
             }
+        } catch (UncheckedIOException e) {
+            throw new ArtException(e.getMessage(), e);
         } catch (IOException e) {
             throw new ArtException("cannot remove the previous run's metrics " + met + ": " + e.getMessage(), e);
         }

@@ -1,9 +1,10 @@
 package dev.artsched.training.run;
 
+import java.io.UncheckedIOException;
 import dev.artsched.training.nn.Adam;
 import dev.artsched.training.problem.Rng;
 import dev.artsched.scheduler.ArtException;
-import dev.artsched.scheduler.AtomicFiles;
+import dev.artsched.internal.AtomicFiles;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -74,6 +75,8 @@ public record Checkpoint(String fingerprint, int iteration, double gamma, double
                 out.writeLong(crc.getValue());
             }
             AtomicFiles.write(path, file.toByteArray(), "checkpoint");
+        } catch (UncheckedIOException e) {
+            throw new ArtException(e.getMessage(), e);
         } catch (IOException e) {
             throw new ArtException("could not encode checkpoint " + path + ": " + e, e);
         }

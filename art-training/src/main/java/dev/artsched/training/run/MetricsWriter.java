@@ -1,5 +1,7 @@
 package dev.artsched.training.run;
 
+import java.io.UncheckedIOException;
+import dev.artsched.internal.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.artsched.scheduler.ArtException;
 
@@ -51,11 +53,12 @@ public final class MetricsWriter implements AutoCloseable {
                     break;
                 }
             }
-            Path tmp = Files.createTempFile(path.toAbsolutePath().getParent(), path.getFileName().toString(), ".tmp");
-            Files.write(tmp, keep, StandardCharsets.UTF_8);
-            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+            StringBuilder text = new StringBuilder();
+            for (String line : keep) {
+                text.append(line).append('\n');
+            }
+            AtomicFiles.write(path, text.toString().getBytes(StandardCharsets.UTF_8), "metrics file");
+        } catch (IOException | UncheckedIOException e) {
             throw new ArtException("cannot rewrite metrics file " + path + " for resuming: " + e.getMessage());
         }
     }

@@ -1,7 +1,8 @@
-package dev.artsched.scheduler;
+package dev.artsched.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -10,8 +11,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Crash-safe file replacement: write a sibling temporary file, force it to disk, then rename it over the target.
- * A failure (full disk, read-only directory, kill -9) leaves any earlier version of the target intact.
+ * Crash-safe file replacement, the one atomic writer of every module: write a sibling temporary file, force it to
+ * disk, then rename it over the target. A failure (full disk, read-only directory, kill -9) leaves any earlier
+ * version of the target intact and is reported as an {@link UncheckedIOException} whose message is ready for the
+ * user (callers rethrow it as their domain's exception). Not exported from the api module.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -44,7 +47,7 @@ public final class AtomicFiles {
             }
             tmp = null;
         } catch (IOException e) {
-            throw new ArtException("cannot write " + what + " " + target + ": " + describe(e)
+            throw new UncheckedIOException("cannot write " + what + " " + target + ": " + describe(e)
                     + " (any earlier version of the file is unchanged)", e);
         } finally {
             if (tmp != null) {
@@ -80,7 +83,7 @@ public final class AtomicFiles {
                 }
             }
         } catch (IOException e) {
-            throw new ArtException("cannot clean temporary files next to " + target + ": " + describe(e), e);
+            throw new UncheckedIOException("cannot clean temporary files next to " + target + ": " + describe(e), e);
         }
         return removed;
     }

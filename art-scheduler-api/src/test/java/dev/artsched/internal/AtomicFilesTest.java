@@ -1,4 +1,4 @@
-package dev.artsched.scheduler;
+package dev.artsched.internal;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
