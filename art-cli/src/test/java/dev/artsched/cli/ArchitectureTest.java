@@ -200,6 +200,23 @@ class ArchitectureTest {
                 violations)).isEmpty();
     }
 
+    @Test
+    void everyMainPackageHasAPackageInfo() {
+        Set<String> documented = new TreeSet<>();
+        Set<String> packages = new TreeSet<>();
+        for (SourceFile f : MAIN.files) {
+            String where = f.path().substring(0, f.path().lastIndexOf('/'));
+            if (f.name().equals("package-info")) {
+                documented.add(where);
+            } else if (f.isType()) {
+                packages.add(where);
+            }
+        }
+        packages.removeAll(documented);
+        List<String> violations = List.copyOf(packages);
+        assertThat(violations).as(report("package-info.java in every main package", violations)).isEmpty();
+    }
+
     /** Files (main and test) whose code matches {@code use} in a module for which {@code forbidden} holds. */
     private static List<String> uses(Pattern use, Predicate<String> forbidden) {
         List<String> violations = new ArrayList<>();
