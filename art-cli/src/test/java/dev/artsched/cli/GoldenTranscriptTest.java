@@ -18,7 +18,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -70,9 +69,7 @@ class GoldenTranscriptTest {
         List<String> expectedErr = new ArrayList<>();
         golden.get("stderr").forEach(l -> expectedErr.add(l.asText()));
         assertThat(artLines(run.err(), dir)).as("%s: art lines of stderr", name).isEqualTo(expectedErr);
-        Iterator<Map.Entry<String, JsonNode>> files = golden.get("files").fields();
-        while (files.hasNext()) {
-            Map.Entry<String, JsonNode> f = files.next();
+        for (Map.Entry<String, JsonNode> f : golden.get("files").properties()) {
             Path written = tmp.resolve(f.getKey());
             if (f.getValue().isNull()) {
                 assertThat(written).as("%s: %s is not written", name, f.getKey()).doesNotExist();
