@@ -15,7 +15,9 @@
 #   ./art --help >/dev/null
 #   CLASSPATH="$PWD/art-cli/target/art-cli-0.1.0-SNAPSHOT.jar:$(cat art-cli/target/art-cli.classpath)" \
 #       art-cli/src/test/resources/golden/record.sh "$PWD/art-cli" dev.artsched.cli.ArtCli
-# Needs java and python3 on the PATH.
+# Any classpath holding the CLI and its runtime dependencies works (an older build: its modules' target/classes
+# and the jars of its runtime classpath; the pre-split CLI's main class is dev.artsched.training.cli.ArtCli and
+# its module folder art-training). Needs java and python3 on the PATH.
 set -euo pipefail
 if [ $# -lt 2 ] || [ -z "${CLASSPATH:-}" ]; then
     sed -n '2,/^set /p' "$0" | grep '^#' >&2
