@@ -28,19 +28,15 @@ import java.util.concurrent.Callable;
             CommandLine.HelpCommand.class,
         })
 public final class ArtCli implements Callable<Integer> {
-    /** Name of the global verbose option. */
-    public static final String VERBOSE = "--verbose";
-    /** Name of the global quiet option. */
-    public static final String QUIET = "--quiet";
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-v", VERBOSE}, scope = ScopeType.INHERIT,
+    @Option(names = {"-v", CliSupport.VERBOSE}, scope = ScopeType.INHERIT,
             description = "Print stack traces of errors (usable after the subcommand too).")
     boolean verbose;
 
-    @Option(names = {"-q", QUIET}, scope = ScopeType.INHERIT,
+    @Option(names = {"-q", CliSupport.QUIET}, scope = ScopeType.INHERIT,
             description = "No progress bars on stderr (usable after the subcommand too).")
     boolean quiet;
 

@@ -37,6 +37,10 @@ public final class CliSupport {
     public static final int INTERNAL = 70;
     /** Prefix of every error line. */
     public static final String PREFIX = "art: error: ";
+    /** Name of the global verbose option. */
+    public static final String VERBOSE = "--verbose";
+    /** Name of the global quiet option. */
+    public static final String QUIET = "--quiet";
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(SerializationFeature.INDENT_OUTPUT)
@@ -146,12 +150,12 @@ public final class CliSupport {
 
     /** Whether {@code --verbose} was given anywhere on the command line (it is an inherited option). */
     public static boolean isVerbose(CommandSpec spec) {
-        return flag(spec, ArtCli.VERBOSE);
+        return flag(spec, VERBOSE);
     }
 
     /** Whether {@code --quiet} was given (no progress bars). */
     public static boolean isQuiet(CommandSpec spec) {
-        return flag(spec, ArtCli.QUIET);
+        return flag(spec, QUIET);
     }
 
     private static boolean flag(CommandSpec spec, String name) {

@@ -13,7 +13,6 @@ import dev.artsched.training.rl.ArtRlConfig;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Schedule;
-import dev.artsched.scheduler.SigmaRange;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.scheduler.TimestepSchedulers;
 import dev.artsched.training.DenoiserSource;
@@ -174,7 +173,8 @@ public final class DemoCommand implements Callable<Integer> {
             Denoiser d = src.denoiser();
             List<Evaluation.Candidate> candidates = new ArrayList<>();
             for (String s : schedules) {
-                candidates.add(new Evaluation.Candidate(s, TimestepSchedulers.create(s).withModelRange(SigmaRange.of(d))));
+                candidates.add(new Evaluation.Candidate(s,
+                        TimestepSchedulers.create(s).withModelRange(d.sigmaRange())));
             }
             note(err, "3/5 FID (%d samples per cell, features of a digit classifier, 10k real digits)", samples);
             try (FeatureExtractor fx = OnnxFeatureExtractor.load(features)) {

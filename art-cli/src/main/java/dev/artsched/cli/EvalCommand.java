@@ -3,7 +3,6 @@ package dev.artsched.cli;
 import dev.artsched.training.DenoiserSource;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.scheduler.ArtException;
-import dev.artsched.scheduler.SigmaRange;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.scheduler.TimestepSchedulers;
 import dev.artsched.eval.EvalReport;
@@ -143,7 +142,8 @@ public final class EvalCommand implements Callable<Integer> {
             Denoiser d = source.denoiser();
             List<Evaluation.Candidate> candidates = new ArrayList<>();
             for (String s : schedules) {
-                candidates.add(new Evaluation.Candidate(s, TimestepSchedulers.create(s).withModelRange(SigmaRange.of(d))));
+                candidates.add(new Evaluation.Candidate(s,
+                        TimestepSchedulers.create(s).withModelRange(d.sigmaRange())));
             }
             Evaluation.Request request = Evaluation.builder(d, source.spec()).setSchedules(candidates).setSteps(steps)
                     .optSolver(sv).optSamples(samples, seed).optBatch(batch)

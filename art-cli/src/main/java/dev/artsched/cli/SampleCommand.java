@@ -5,7 +5,6 @@ import dev.artsched.eval.ImageSampling;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Schedule;
-import dev.artsched.scheduler.SigmaRange;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.scheduler.TimestepScheduler;
 import dev.artsched.scheduler.TimestepSchedulers;
@@ -82,7 +81,7 @@ public final class SampleCommand implements Callable<Integer> {
                     throw new ArtException("art sample writes images: expected a model whose samples have shape "
                             + "[C, H, W], found " + Arrays.toString(shape) + " (" + denoiser + ")");
                 }
-                TimestepScheduler s = TimestepSchedulers.create(scheduler).withModelRange(SigmaRange.of(d));
+                TimestepScheduler s = TimestepSchedulers.create(scheduler).withModelRange(d.sigmaRange());
                 Schedule grid = s.schedule(steps);
                 float[] images = sample(d, grid, sv, samples, batch, seed, spec);
                 ImageGrid.write(out, images, samples, shape, 0, 2);

@@ -179,7 +179,7 @@ class EvalCommandTest {
     @Test
     void baselineSpecsTakeTheModelRangeUnlessTheySayOtherwise() {
         try (DenoiserSource m = DenoiserSource.open("analytic:mixture2d")) {
-            SigmaRange range = SigmaRange.of(m.denoiser());
+            SigmaRange range = m.denoiser().sigmaRange();
             assertThat(resolved("edm", range)).isEqualTo(resolved("edm:sigma_max=10.0,sigma_min=0.002", null));
             assertThat(resolved("edm:rho=3,sigma_max=5", range))
                     .isEqualTo(resolved("edm:rho=3,sigma_max=5,sigma_min=0.002", null));
@@ -187,7 +187,7 @@ class EvalCommandTest {
                     .isEqualTo(resolved("uniform:sigma_min=0,sigma_max=2", null));
         }
         dev.artsched.sampling.Denoiser bare = dev.artsched.sampling.analytic.GaussianDenoiser.paper1d();
-        assertThat(resolved("exponential", SigmaRange.of(bare))).isEqualTo(resolved("exponential", null));
+        assertThat(resolved("exponential", bare.sigmaRange())).isEqualTo(resolved("exponential", null));
     }
 
     /** The resolved scheduler's name and its 7-step grid. */

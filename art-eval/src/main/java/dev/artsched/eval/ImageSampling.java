@@ -1,5 +1,6 @@
 package dev.artsched.eval;
 
+import dev.artsched.sampling.Samplers;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.sampling.Sampler;
 import dev.artsched.sampling.StepListener;
@@ -32,7 +33,7 @@ public final class ImageSampling {
         LongConsumer p = progress == null ? done -> { } : progress;
         int size = d.sampleSize();
         float[] all = new float[Math.multiplyExact(count, size)];
-        Sampler sampler = Sampler.of(solver);
+        Sampler sampler = Samplers.of(solver);
         for (int first = 0; first < count; first += batch) {
             int n = Math.min(batch, count - first);
             float[] x0 = SeededNoise.of(size, seed, first, n, grid.sigmaMax());

@@ -1,5 +1,6 @@
 package dev.artsched.eval;
 
+import dev.artsched.sampling.Samplers;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.sampling.Sampler;
 import dev.artsched.sampling.StepListener;
@@ -145,7 +146,7 @@ public final class ReferenceSolutions {
      * @return {@code samples * sampleSize()} final states
      */
     public float[] solve(Schedule schedule, Solver solver, StepListener listener) {
-        Sampler sampler = Sampler.of(solver);
+        Sampler sampler = Samplers.of(solver);
         int size = denoiser.sampleSize();
         int total = options.samples();
         float[] out = new float[total * size];

@@ -59,7 +59,7 @@ public final class OnnxFeatureGraph implements AutoCloseable {
                 session -> layout(label, session, inputName, outputName), errors(label)));
     }
 
-    private static OrtModel.Layout layout(String label, OrtSession session, String input, String output)
+    private static OrtLayout layout(String label, OrtSession session, String input, String output)
             throws OrtException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         Map<String, NodeInfo> outputs = session.getOutputInfo();
@@ -85,7 +85,7 @@ public final class OnnxFeatureGraph implements AutoCloseable {
         long[] featureDims = out.length >= 2 && Arrays.stream(out, 1, out.length).allMatch(d -> d > 0)
                 ? Arrays.copyOfRange(out, 1, out.length)
                 : probe(label, session, inputName, outputName, sampleShape, Math.max(fixedBatch, 1));
-        return new OrtModel.Layout(List.of(new IoSlots.Spec(inputName, OnnxJavaType.FLOAT, sampleShape, 0f)),
+        return new OrtLayout(List.of(new IoSlots.Spec(inputName, OnnxJavaType.FLOAT, sampleShape, 0f)),
                 List.of(new IoSlots.Spec(outputName, OnnxJavaType.FLOAT, featureDims, 0f)), fixedBatch);
     }
 

@@ -50,7 +50,7 @@ public final class OnnxTimestepModel implements TimestepModel, AutoCloseable {
                 session -> layout(label, session, sampleName, timestepName, outputName), errors(label)));
     }
 
-    private static OrtModel.Layout layout(String label, OrtSession session, String sampleName, String timestepName,
+    private static OrtLayout layout(String label, OrtSession session, String sampleName, String timestepName,
                                           String outputName) throws OrtException {
         Map<String, NodeInfo> in = session.getInputInfo();
         Map<String, NodeInfo> out = session.getOutputInfo();
@@ -84,7 +84,7 @@ public final class OnnxTimestepModel implements TimestepModel, AutoCloseable {
                     + "' must be float32 of the sample's shape, found " + y.type + " " + Arrays.toString(y.getShape()));
         }
         long batch = x.getShape()[0];
-        return new OrtModel.Layout(
+        return new OrtLayout(
                 List.of(new IoSlots.Spec(sampleName, OnnxJavaType.FLOAT, shape, 0f),
                         new IoSlots.Spec(timestepName, t.type, new long[0], 1f)),
                 List.of(new IoSlots.Spec(outputName, OnnxJavaType.FLOAT, shape, 0f)),

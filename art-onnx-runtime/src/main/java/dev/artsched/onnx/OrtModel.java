@@ -21,28 +21,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class OrtModel implements AutoCloseable {
 
-    /**
-     * What a signature check lays out: the tensors fed and read, in port order (input 0 holds the samples), and
-     * the graph's fixed batch size (0 when its batch dimension is dynamic).
-     */
-    record Layout(List<IoSlots.Spec> inputs, List<IoSlots.Spec> outputs, int fixedBatch) {
-    }
-
     /** A view's signature check, run on the freshly opened session. */
     @FunctionalInterface
     interface SignatureCheck {
-        Layout check(OrtSession session) throws OrtException;
+        OrtLayout check(OrtSession session) throws OrtException;
     }
 
     private final String label;
     private final OrtSessions.Opened opened;
     private final OrtErrors errors;
     private final Map<String, String> metadata;
-    private final Layout layout;
+    private final OrtLayout layout;
     private final IoSlots slots;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private OrtModel(String label, OrtSessions.Opened opened, OrtErrors errors, Layout layout) throws OrtException {
+    private OrtModel(String label, OrtSessions.Opened opened, OrtErrors errors, OrtLayout layout) throws OrtException {
         this.label = label;
         this.opened = opened;
         this.errors = errors;

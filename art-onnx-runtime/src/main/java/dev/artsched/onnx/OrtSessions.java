@@ -17,7 +17,7 @@ import java.nio.file.Path;
  */
 final class OrtSessions {
     /** Logged under {@link OrtModel}, the wrapper a user sees in stack traces and log configuration. */
-    private static final Logger LOG = LoggerFactory.getLogger(OrtModel.class);
+    private static final Logger LOG = LoggerFactory.getLogger("dev.artsched.onnx.OrtModel");
 
     private OrtSessions() {
     }

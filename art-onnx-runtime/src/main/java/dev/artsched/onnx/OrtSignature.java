@@ -40,7 +40,7 @@ final class OrtSignature {
      * Checks the session against the expected ports and lays them out for I/O: states get the sample shape of the
      * first state input, scalars none; the fixed batch is that input's batch dimension (0 if dynamic).
      */
-    static OrtModel.Layout check(String label, OrtSession session, List<Port> inputs, List<Port> outputs)
+    static OrtLayout check(String label, OrtSession session, List<Port> inputs, List<Port> outputs)
             throws OrtException {
         long[] xShape = validate(label, session.getInputInfo(), session.getOutputInfo(), inputs, outputs);
         long[] sampleShape = Arrays.copyOfRange(xShape, 1, xShape.length);
@@ -52,7 +52,7 @@ final class OrtSignature {
             throw new ArtException("ONNX model " + label + ": expected a sample size below 2^30 floats, found "
                     + size);
         }
-        return new OrtModel.Layout(specs(inputs, sampleShape), specs(outputs, sampleShape),
+        return new OrtLayout(specs(inputs, sampleShape), specs(outputs, sampleShape),
                 xShape[0] > 0 ? (int) xShape[0] : 0);
     }
 

@@ -1,6 +1,6 @@
 package dev.artsched.onnx;
 
-import dev.artsched.sampling.Sampler;
+import dev.artsched.sampling.Samplers;
 import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.scheduler.TimestepSchedulers;
@@ -35,7 +35,7 @@ class ConcurrencyAndLeakTest {
         for (int i = 0; i < x0.length; i++) {
             x0[i] = (float) (grid.sigmaMax() * rng.nextGaussian());
         }
-        return Sampler.of(r.solver).sample(d, grid, x0, r.batch).samples();
+        return Samplers.of(r.solver).sample(d, grid, x0, r.batch).samples();
     }
 
     private static void sharedByEightThreads(Path model, int requests, int maxSteps) throws Exception {

@@ -1,8 +1,8 @@
 package dev.artsched.onnx;
 
+import dev.artsched.sampling.Samplers;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.sampling.SampleResult;
-import dev.artsched.sampling.Sampler;
 import dev.artsched.sampling.analytic.GaussianDenoiser;
 import dev.artsched.sampling.analytic.GaussianMixtureDenoiser;
 import dev.artsched.scheduler.ArtException;
@@ -42,8 +42,8 @@ class SamplingOverOnnxTest {
     private static void compare(Solver solver, Denoiser onnx, Denoiser exact, Schedule schedule, int dim) {
         int batch = 128;
         float[] x0 = noise(batch * dim, schedule.sigma(0), 5);
-        SampleResult a = Sampler.of(solver).sample(onnx, schedule, x0, batch);
-        SampleResult b = Sampler.of(solver).sample(exact, schedule, x0, batch);
+        SampleResult a = Samplers.of(solver).sample(onnx, schedule, x0, batch);
+        SampleResult b = Samplers.of(solver).sample(exact, schedule, x0, batch);
         assertThat(a.nfe()).isEqualTo(b.nfe()).isEqualTo(schedule.nfe(solver));
         assertThat(TestModels.maxRelErr(a.samples(), b.samples(), batch, 1e-2)).isLessThan(1e-5);
     }
@@ -73,7 +73,7 @@ class SamplingOverOnnxTest {
             d.denoise(x0, new float[] {1f, 0.25f, 2f, 3f}, 4, out);
             assertThat(out).doesNotContain(Float.NaN);
             for (Solver solver : Solver.values()) {
-                assertThatThrownBy(() -> Sampler.of(solver).sample(d, s, x0, 4))
+                assertThatThrownBy(() -> Samplers.of(solver).sample(d, s, x0, 4))
                         .isInstanceOf(ArtException.class)
                         .hasMessageContaining("non-finite value (NaN)")
                         .hasMessageContaining(solver == Solver.EULER ? "at step 2 (sigma = 0.5)" : "(sigma = 0.5)");

@@ -1,5 +1,7 @@
 package dev.artsched.sampling;
 
+import dev.artsched.scheduler.SigmaRange;
+
 import java.util.OptionalDouble;
 
 /**
@@ -35,6 +37,11 @@ public interface Denoiser {
     /** The largest noise level the model was trained for, if known (ONNX metadata {@code art.sigma_max}). */
     default OptionalDouble sigmaMax() {
         return OptionalDouble.empty();
+    }
+
+    /** The sigma range the model declares ({@link #sigmaMin()}, {@link #sigmaMax()}), for the built-in grids. */
+    default SigmaRange sigmaRange() {
+        return new SigmaRange(sigmaMin(), sigmaMax());
     }
 
     /** The data standard deviation used in EDM preconditioning, if known ({@code art.sigma_data}). */

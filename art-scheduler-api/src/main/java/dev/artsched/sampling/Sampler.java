@@ -32,9 +32,4 @@ public interface Sampler {
     default SampleResult sample(Denoiser denoiser, Schedule schedule, float[] x0, int batch) {
         return sample(denoiser, schedule, x0, batch, StepListener.NONE);
     }
-
-    /** The reference sampler for a solver. */
-    static Sampler of(Solver solver) {
-        return solver == Solver.EULER ? new EulerSampler() : new HeunSampler();
-    }
 }

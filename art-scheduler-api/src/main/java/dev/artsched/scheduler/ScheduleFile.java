@@ -72,7 +72,7 @@ public record ScheduleFile(String name, double[] sigmas, Solver solver, Double s
         method = method == null ? "unknown" : method;
         training = training == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(training));
         extra = extra == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
-        validateTerminal(sigmas, training);
+        ImportedList.validateTerminal(sigmas, training);
     }
 
     /** A file for a schedule with the given provenance; sigma range taken from the grid. */
@@ -82,11 +82,11 @@ public record ScheduleFile(String name, double[] sigmas, Solver solver, Double s
     }
 
     /** Key in {@link #training()} recording the terminal convention of an imported list. */
-    public static final String TERMINAL_KEY = "terminal";
+    public static final String TERMINAL_KEY = ImportedList.TERMINAL_KEY;
     /** Key in {@link #training()} holding the published final sigma that {@link Terminal#REPLACE} set to 0. */
-    public static final String REPLACED_SIGMA_KEY = "replacedSigma";
+    public static final String REPLACED_SIGMA_KEY = ImportedList.REPLACED_SIGMA_KEY;
     /** Value of {@link #TERMINAL_KEY} for a list that already ended in 0. */
-    public static final String TERMINAL_GIVEN = "given";
+    public static final String TERMINAL_GIVEN = ImportedList.TERMINAL_GIVEN;
 
     /**
      * Imports a published sigma list with the A1111 convention (a final positive sigma is kept and 0 appended),
@@ -111,42 +111,9 @@ public record ScheduleFile(String name, double[] sigmas, Solver solver, Double s
      * @param terminal the terminal convention for a list ending at a positive sigma
      */
     public static ScheduleFile importList(String name, String text, String origin, Terminal terminal) {
-        Objects.requireNonNull(terminal, "terminal");
-        double[] values = SigmaText.parse(text, origin);
-        double last = values[values.length - 1];
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("source", origin);
-        double[] sigmas;
-        if (last == 0.0) {
-            sigmas = values;
-            training.put(TERMINAL_KEY, TERMINAL_GIVEN);
-            training.put("appendedTerminalZero", false);
-        } else if (terminal == Terminal.APPEND) {
-            sigmas = Arrays.copyOf(values, values.length + 1);
-            training.put(TERMINAL_KEY, Terminal.APPEND.id());
-            training.put("appendedTerminalZero", true);
-        } else {
-            if (values.length < 2) {
-                throw new ArtException("sigma list '" + origin + "': replacing the last value by 0 needs at least 2 "
-                        + "values, found 1 (use the append convention for a single sigma)");
-            }
-            sigmas = values.clone();
-            sigmas[sigmas.length - 1] = 0.0;
-            training.put(TERMINAL_KEY, Terminal.REPLACE.id());
-            training.put(REPLACED_SIGMA_KEY, last);
-            training.put("appendedTerminalZero", false);
-        }
-        try {
-            Schedule.validate(sigmas);
-            if (terminal == Terminal.REPLACE && last != 0.0 && !(last > 0 && last < sigmas[sigmas.length - 2])) {
-                throw new ArtException("sigmas must be strictly decreasing: the last value " + last
-                        + " is not in (0, " + sigmas[sigmas.length - 2] + ")");
-            }
-        } catch (ArtException e) {
-            throw new ArtException("sigma list '" + origin + "': " + e.getMessage());
-        }
-        return new ScheduleFile(name, sigmas, null, terminal == Terminal.REPLACE && last != 0.0 ? last
-                : sigmas[sigmas.length - 2], sigmas[0], "imported", training, Map.of());
+        ImportedList list = ImportedList.parse(text, origin, terminal);
+        return new ScheduleFile(name, list.sigmas(), null, list.sigmaMin(), list.sigmas()[0], "imported",
+                list.training(), Map.of());
     }
 
     /**
@@ -172,31 +139,6 @@ public record ScheduleFile(String name, double[] sigmas, Solver solver, Double s
         double[] p = sigmas.clone();
         p[p.length - 1] = ((Number) training.get(REPLACED_SIGMA_KEY)).doubleValue();
         return Optional.of(p);
-    }
-
-    private static void validateTerminal(double[] sigmas, Map<String, Object> training) {
-        Object t = training.get(TERMINAL_KEY);
-        if (t == null || TERMINAL_GIVEN.equals(t)) {
-            return;
-        }
-        if (!(t instanceof String)) {
-            throw new ArtException("\"training.terminal\" must be \"replace\", \"append\" or \"given\", found " + t);
-        }
-        Terminal terminal;
-        try {
-            terminal = Terminal.parse((String) t);
-        } catch (ArtException e) {
-            throw new ArtException("\"training.terminal\" must be \"replace\", \"append\" or \"given\", found \""
-                    + ArtException.quote((String) t) + "\"");
-        }
-        if (terminal == Terminal.REPLACE) {
-            Object r = training.get(REPLACED_SIGMA_KEY);
-            double below = sigmas[sigmas.length - 2];
-            if (!(r instanceof Number) || !(((Number) r).doubleValue() > 0) || !(((Number) r).doubleValue() < below)) {
-                throw new ArtException("\"training." + REPLACED_SIGMA_KEY + "\" must be a number in (0, " + below
-                        + ") for terminal \"replace\", found " + r);
-            }
-        }
     }
 
     /** Number of steps N. */

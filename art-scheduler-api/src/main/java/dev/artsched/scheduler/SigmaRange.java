@@ -1,6 +1,5 @@
 package dev.artsched.scheduler;
 
-import dev.artsched.sampling.Denoiser;
 
 import java.util.OptionalDouble;
 
@@ -40,11 +39,6 @@ public record SigmaRange(OptionalDouble sigmaMin, OptionalDouble sigmaMax) {
     /** A fully known range. */
     public static SigmaRange of(double sigmaMin, double sigmaMax) {
         return new SigmaRange(OptionalDouble.of(sigmaMin), OptionalDouble.of(sigmaMax));
-    }
-
-    /** The range a denoiser declares ({@link Denoiser#sigmaMin()}, {@link Denoiser#sigmaMax()}). */
-    public static SigmaRange of(Denoiser denoiser) {
-        return new SigmaRange(denoiser.sigmaMin(), denoiser.sigmaMax());
     }
 
     /** Whether neither end is known. */

@@ -30,7 +30,7 @@ class ConcurrencyTest {
         for (int i = 0; i < x0.length; i++) {
             x0[i] = (float) (grid.sigmaMax() * rng.nextGaussian());
         }
-        return Sampler.of(r.solver).sample(d, grid, x0, 4).samples();
+        return Samplers.of(r.solver).sample(d, grid, x0, 4).samples();
     }
 
     @Test

@@ -64,7 +64,7 @@ class SamplerTest {
         assertThat(steps).hasSize(18);
         assertThat(steps.get(17)).containsExactly(17, 18, 0.002, 0, 35);
         assertThat(new EulerSampler().sample(GaussianDenoiser.paper1d(), s, new float[] {80f}, 1).nfe()).isEqualTo(18);
-        assertThat(Sampler.of(Solver.HEUN)).isInstanceOf(HeunSampler.class);
+        assertThat(Samplers.of(Solver.HEUN)).isInstanceOf(HeunSampler.class);
     }
 
     @Test

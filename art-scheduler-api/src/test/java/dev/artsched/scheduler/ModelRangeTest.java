@@ -138,7 +138,7 @@ class ModelRangeTest {
                 return OptionalDouble.of(80);
             }
         };
-        assertThat(SigmaRange.of(d)).isEqualTo(SigmaRange.of(0.002, 80));
+        assertThat(d.sigmaRange()).isEqualTo(SigmaRange.of(0.002, 80));
         assertThat(SigmaRange.UNKNOWN.isUnknown()).isTrue();
         assertThat(new SigmaRange(null, null)).isEqualTo(SigmaRange.UNKNOWN);
         assertThat(SigmaRange.of(0, 1).sigmaMin()).hasValue(0.0);

@@ -1,5 +1,6 @@
 package dev.artsched.training;
 
+import dev.artsched.training.problem.FeatureMaps;
 import dev.artsched.training.rl.ArtRlTrainer;
 import dev.artsched.training.problem.ArtProblem;
 import dev.artsched.training.problem.FeatureMap;
@@ -144,7 +145,7 @@ public final class TrainingModules {
                 String n = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
                 switch (n) {
                     case "auto":
-                        return FeatureMap.forDimension(flow.dim());
+                        return FeatureMaps.forDimension(flow.dim());
                     case "t-x-psi":
                         return new ScalarFeatureMap();
                     case "summary6":

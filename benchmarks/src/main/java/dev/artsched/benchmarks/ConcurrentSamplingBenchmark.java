@@ -1,7 +1,7 @@
 package dev.artsched.benchmarks;
 
+import dev.artsched.sampling.Samplers;
 import dev.artsched.onnx.OnnxDenoiser;
-import dev.artsched.sampling.Sampler;
 import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.Solver;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -67,6 +67,6 @@ public class ConcurrentSamplingBenchmark {
 
     @Benchmark
     public float[] heunRun(Shared shared, Request request) {
-        return Sampler.of(Solver.HEUN).sample(shared.denoiser, shared.schedule, request.x0, 16).samples();
+        return Samplers.of(Solver.HEUN).sample(shared.denoiser, shared.schedule, request.x0, 16).samples();
     }
 }

@@ -1,5 +1,6 @@
 package dev.artsched.benchmarks;
 
+import dev.artsched.sampling.Samplers;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -70,7 +71,7 @@ public class SamplingLoopBenchmark {
     public void setUp() throws OrtException {
         denoiser = OnnxDenoiser.load(BenchModels.denoiser(model));
         session = denoiser.session();
-        sampler = Sampler.of(solver);
+        sampler = Samplers.of(solver);
         double sigmaMax = denoiser.sigmaMax().orElse(80.0);
         schedule = BenchModels.edm(18, sigmaMax);
         n = denoiser.sampleSize() * batch;

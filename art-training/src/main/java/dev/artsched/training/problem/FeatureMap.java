@@ -29,9 +29,4 @@ public interface FeatureMap {
      */
     void compute(double t, double psi, double s, double[] x, double[] f, double qNorm, int b, int dim,
                  double sigmaMax, double[] out, int outOffset);
-
-    /** The 1-D features (t, x, psi) when d = 1, else the six summary features. */
-    static FeatureMap forDimension(int dim) {
-        return dim == 1 ? new ScalarFeatureMap() : new SummaryFeatureMap();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.artsched.training.rl;
 
+import dev.artsched.training.problem.FeatureMaps;
 import dev.artsched.training.closedform.ArtClosedForm;
 import dev.artsched.training.problem.FlowModel;
 import dev.artsched.training.problem.QNorm;
@@ -8,7 +9,6 @@ import dev.artsched.training.run.Checkpoint;
 import dev.artsched.training.run.IterationStats;
 import dev.artsched.training.run.TrainingListener;
 import dev.artsched.training.problem.ArtProblem;
-import dev.artsched.training.problem.FeatureMap;
 import dev.artsched.training.run.TrainingRun;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Resampling;
@@ -36,7 +36,7 @@ class ArtRlTrainerTest {
     Path dir;
 
     private static ArtRlTrainer trainer(ArtProblem problem) {
-        return new ArtRlTrainer(problem, FeatureMap.forDimension(problem.dim()), NetworkFactory.PAPER,
+        return new ArtRlTrainer(problem, FeatureMaps.forDimension(problem.dim()), NetworkFactory.PAPER,
                 OptimiserFactory.paperAdam());
     }
 
@@ -353,7 +353,7 @@ class ArtRlTrainerTest {
             }
         };
         ArtProblem p = AnalyticModels.paper1d();
-        ArtRlTrainer t = new ArtRlTrainer(p, FeatureMap.forDimension(1), NetworkFactory.PAPER, poison);
+        ArtRlTrainer t = new ArtRlTrainer(p, FeatureMaps.forDimension(1), NetworkFactory.PAPER, poison);
         assertThatThrownBy(() -> t.train(small(2), TrainingRun.quiet()))
                 .isInstanceOf(ArtException.class).hasMessageContaining("actor network produced a non-finite");
     }
