@@ -145,7 +145,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--anneal-lambda", paramLabel = "F",
             description = "ART-RL: multiply lambda by F in (0, 1] for the last part of training; the distillation "
-                    + "then takes only those trajectories (default 1 = off; docs/CLI.md has the measurements).")
+                    + "then takes only those trajectories (default 1 = off; docs/BENCHMARKS.md has the measurements).")
     Double annealLambda;
 
     @Option(names = "--anneal-from", paramLabel = "P",
