@@ -14,6 +14,7 @@ import inspect
 import json
 import math
 import os
+import re
 import subprocess
 import types
 
@@ -124,6 +125,47 @@ def comfyui(root, kd_root):
         ays_ns["torch"] = real
         ays[model] = {"list": list(ays_ns["NOISE_LEVELS"][model]), "float32": f32, "float64": f64}
     out["ays"] = ays
+    gits_file = os.path.join(root, "comfy_extras/nodes_gits.py")
+    if os.path.exists(gits_file):
+        out["gits"] = gits(gits_file)
+    return out
+
+
+class _Io(types.SimpleNamespace):
+    """Stands in for ComfyUI's `comfy_api.latest.io`: the node classes only need a base class and NodeOutput."""
+    ComfyNode = object
+
+    @staticmethod
+    def NodeOutput(*values):
+        return values
+
+
+def gits(path):
+    """ComfyUI's GITSScheduler node: its published lists and its outputs for every coeff at N = 2..40."""
+    ns = {"torch": torch, "np": numpy, "io": _Io()}
+    load(path, ["loglinear_interp", "NOISE_LEVELS", "GITSScheduler"], ns)
+    node = ns["GITSScheduler"]
+
+    def run(coeff, n, denoise, dtype):
+        real = ns["torch"]
+        if dtype == "float64":
+            ns["torch"] = types.SimpleNamespace(
+                FloatTensor=lambda v: torch.tensor(numpy.asarray(v, dtype=numpy.float64)))
+        try:
+            return floats(node.execute(coeff, n, denoise)[0])
+        finally:
+            ns["torch"] = real
+
+    out = {}
+    for coeff, lists in ns["NOISE_LEVELS"].items():
+        key = f"{coeff:.2f}"
+        out[key] = {
+            "lists": [list(v) for v in lists],
+            "float64": {str(n): run(coeff, n, 1.0, "float64") for n in range(2, 41)},
+            "float32": {str(n): run(coeff, n, 1.0, "float32") for n in (2, 10, 20, 21, 30, 40)},
+            "denoise": [{"n": n, "denoise": d, "float64": run(coeff, n, d, "float64")}
+                        for n in (10, 30) for d in (0.33, 0.5, 0.75)],
+        }
     return out
 
 
@@ -171,21 +213,52 @@ def diffusers(root):
     load(os.path.join(base, "scheduling_euler_discrete.py"), ["betas_for_alpha_bar", "rescale_zero_terminal_snr",
                                                             "EulerDiscreteScheduler"], stub)
     load(os.path.join(base, "scheduling_utils.py"), ["AysSchedules"], stub)
-    sd15 = dict(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", steps_offset=1)
+    sd15 = dict(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear")
+    euler = stub["EulerDiscreteScheduler"]
+    table = floats(((1 - euler(**sd15).alphas_cumprod) / euler(**sd15).alphas_cumprod) ** 0.5)
+
+    def case(variant, n, spacing, steps_offset, extra):
+        s = euler(**sd15, timestep_spacing=spacing, steps_offset=steps_offset, **extra)
+        s.set_timesteps(n)
+        return {"scheduler": "EulerDiscreteScheduler", "variant": variant, "spacing": spacing,
+                "steps_offset": steps_offset, "n": n, "sigmas": floats(s.sigmas),
+                "table_sigma_min": table[0], "table_sigma_max": table[-1]}
+
+    sigma_kinds = (("karras", {"use_karras_sigmas": True}), ("exponential", {"use_exponential_sigmas": True}),
+                   ("beta", {"use_beta_sigmas": True}))
+    many = list(range(1, 41)) + [50, 61, 100]
     cases = []
-    for variant, extra in (("linspace", {"timestep_spacing": "linspace"}),
-                           ("leading", {"timestep_spacing": "leading"}),
-                           ("trailing", {"timestep_spacing": "trailing"}),
-                           ("karras", {"use_karras_sigmas": True}),
-                           ("exponential", {"use_exponential_sigmas": True}),
-                           ("beta", {"use_beta_sigmas": True})):
-        for n in (2, 5, 10, 20, 25, 50):
-            s = stub["EulerDiscreteScheduler"](**sd15, **extra)
+    for spacing in ("linspace", "leading", "trailing"):
+        cases += [case(spacing, n, spacing, 1, {}) for n in many]
+    cases += [case("leading", n, "leading", 0, {}) for n in (1, 2, 5, 10, 25, 50)]
+    for variant, extra in sigma_kinds:
+        cases += [case(variant, n, "linspace", 1, extra) for n in many]
+        for spacing in ("leading", "trailing"):
+            cases += [case(variant, n, spacing, 1, extra) for n in (1, 2, 5, 10, 25, 50)]
+    return {"table": table, "euler_sd15": cases, "edm_euler": edm_euler(base, stub),
+            "ays": {k: list(v) for k, v in stub["AysSchedules"].items()}}
+
+
+def edm_euler(base, stub):
+    """diffusers' EDMEulerScheduler with its default config (0.002..80, rho 7), karras and exponential."""
+    ns = dict(stub)
+    ns["EDMEulerSchedulerOutput"] = object
+    load(os.path.join(base, "scheduling_edm_euler.py"), ["EDMEulerScheduler"], ns)
+    cases = []
+    for schedule in ("karras", "exponential"):
+        for n in range(1, 41):
+            s = ns["EDMEulerScheduler"](sigma_schedule=schedule)
             s.set_timesteps(n)
-            table = floats(((1 - s.alphas_cumprod) / s.alphas_cumprod) ** 0.5)
-            cases.append({"scheduler": "EulerDiscreteScheduler", "variant": variant, "n": n,
-                          "sigmas": floats(s.sigmas), "table_sigma_min": table[0], "table_sigma_max": table[-1]})
-    return {"euler_sd15": cases, "ays": {k: list(v) for k, v in stub["AysSchedules"].items()}}
+            cases.append({"sigma_schedule": schedule, "n": n, "sigma_min": s.config.sigma_min,
+                          "sigma_max": s.config.sigma_max, "rho": s.config.rho, "sigmas": floats(s.sigmas)})
+    return cases
+
+
+def compact(doc):
+    """JSON with one line per list of numbers."""
+    text = json.dumps(doc, indent=1)
+    return re.sub(r"\[\s*(-?[0-9][-+.0-9eE]*(?:,\s*-?[0-9][-+.0-9eE]*)*)\s*\]",
+                  lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]", text)
 
 
 def main():
@@ -210,7 +283,7 @@ def main():
     }
     for name, doc in docs.items():
         with open(os.path.join(a.out, name), "w", encoding="utf-8") as f:
-            json.dump(doc, f, indent=1)
+            f.write(compact(doc))
             f.write("\n")
         print("wrote", os.path.join(a.out, name))
 

@@ -21,5 +21,8 @@ module dev.artsched.api {
             dev.artsched.scheduler.DiscreteScheduler.SimpleProvider,
             dev.artsched.scheduler.DiscreteScheduler.SgmUniformProvider,
             dev.artsched.scheduler.DiscreteScheduler.NormalProvider,
-            dev.artsched.scheduler.DiscreteScheduler.BetaProvider;
+            dev.artsched.scheduler.DiscreteScheduler.BetaProvider,
+            dev.artsched.scheduler.DiscreteScheduler.DdimUniformProvider,
+            dev.artsched.scheduler.LinearQuadraticScheduler.Provider,
+            dev.artsched.scheduler.DiffusersDiscreteScheduler.Provider;
 }

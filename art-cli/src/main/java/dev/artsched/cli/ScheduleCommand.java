@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
 public final class ScheduleCommand implements Callable<Integer> {
     /** The built-in scheduler names, for the help text. */
     static final String BUILT_IN = "uniform, edm, exponential, polyexponential, kl_optimal, vp, simple, sgm_uniform, "
-            + "normal, beta, art";
+            + "normal, beta, ddim_uniform, linear_quadratic, diffusers_discrete, art";
 
     /** Output formats. */
     public enum Format {

@@ -1,5 +1,7 @@
 package dev.artsched.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.TimestepSchedulers;
 import org.junit.jupiter.api.Test;
@@ -68,7 +70,8 @@ class ImportCommandTest {
 
     @Test
     void comfyUiAndDiffusersTextRoundTripsThroughImportBitForBit() throws IOException {
-        for (String spec : List.of("edm", "kl_optimal", "exponential:sigma_min=0.03,sigma_max=14.6", "beta")) {
+        for (String spec : List.of("edm", "kl_optimal", "exponential:sigma_min=0.03,sigma_max=14.6", "beta",
+                "ddim_uniform", "linear_quadratic", "diffusers_discrete:spacing=trailing")) {
             for (String format : List.of("comfyui", "diffusers")) {
                 Cli printed = Cli.run("schedule", "--scheduler", spec, "--steps", "9", "--format", format);
                 assertThat(printed.code()).as(printed.err()).isZero();
@@ -79,6 +82,30 @@ class ImportCommandTest {
                 assertThat(imported.code()).as(imported.err()).isZero();
                 assertThat(ScheduleFile.read(out).sigmas()).as(spec + " " + format)
                         .containsExactly(TimestepSchedulers.schedule(spec, 9).sigmas());
+            }
+        }
+    }
+
+    /**
+     * ComfyUI's GITS node (coeff 1.20) through {@code art import --terminal replace}: its 12-step list scheduled at
+     * N = 12, its 20-step list resampled with {@code resample=loglinear} to N = 30, against the node's float64 output
+     * in the api module's parity goldens.
+     */
+    @Test
+    void gitsNodeListsThroughImport() throws IOException {
+        JsonNode gits = new ObjectMapper().readTree(
+                Path.of("../art-scheduler-api/src/test/resources/parity/comfyui.json").toFile()).get("gits").get("1.20");
+        for (int[] c : new int[][] {{12, 12}, {20, 30}}) {
+            Path out = dir.resolve("gits-" + c[0] + ".json");
+            Cli r = Cli.run("import", "--name", "gits-1.20-" + c[0], "--terminal", "replace", "--sigmas",
+                    gits.get("lists").get(c[0] - 2).toString(), "--out", out.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            double[] got = TimestepSchedulers.schedule("art:path=" + out + ",resample=loglinear", c[1]).sigmas();
+            JsonNode want = gits.get("float64").get(Integer.toString(c[1]));
+            assertThat(got).hasSize(want.size());
+            for (int i = 0; i < got.length; i++) {
+                assertThat(got[i]).as("N=%d sigma[%d]", c[1], i)
+                        .isCloseTo(want.get(i).asDouble(), within(1e-12 * want.get(i).asDouble()));
             }
         }
     }

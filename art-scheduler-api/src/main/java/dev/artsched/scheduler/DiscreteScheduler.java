@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * Grids read off a discrete VP model's table of T noise levels, as ComfyUI's scheduler handlers do (its
  * {@code ModelSamplingDiscrete}: betas = linspace(sqrt(beta_start), sqrt(beta_end), T)^2, sigma_t = sqrt((1 -
- * alpha_bar_t) / alpha_bar_t), stored as float32). Kinds: {@code simple}, {@code sgm_uniform}, {@code normal}
- * and {@code beta}. Options: {@code beta_start} (0.00085), {@code beta_end} (0.012), {@code timesteps} (1000) —
+ * alpha_bar_t) / alpha_bar_t), stored as float32). Kinds: {@code simple}, {@code sgm_uniform}, {@code normal},
+ * {@code beta} and {@code ddim_uniform}. Options: {@code beta_start} (0.00085), {@code beta_end} (0.012), {@code timesteps} (1000) —
  * the Stable Diffusion 1.x/2.x table — and for {@code beta} its {@code alpha} and {@code beta} (0.6). The grid
  * carries the table's own range, so a model's range does not change it. Values are float32, as ComfyUI's.
  */
@@ -25,7 +25,9 @@ public final class DiscreteScheduler implements TimestepScheduler {
         /** N timesteps evenly spaced from T - 1 to 0 ({@code normal}). */
         NORMAL("normal"),
         /** Timesteps at the Beta(alpha, beta) quantiles (ComfyUI {@code beta}). */
-        BETA("beta");
+        BETA("beta"),
+        /** Table entries 1, 1 + s, 1 + 2s, ... with stride s = T // N, from the top (ComfyUI {@code ddim_uniform}). */
+        DDIM_UNIFORM("ddim_uniform");
 
         private final String id;
 
@@ -135,6 +137,7 @@ public final class DiscreteScheduler implements TimestepScheduler {
                     s[i] = sigmaAt(ts);
                 }
             }
+            case DDIM_UNIFORM -> ddimUniform(steps, s);
             default -> {
                 int total = t - 1;
                 double last = -1;
@@ -142,7 +145,7 @@ public final class DiscreteScheduler implements TimestepScheduler {
                 double[] picked = new double[steps];
                 for (int i = 0; i < steps; i++) {
                     double q = 1 - i * (1.0 / steps);
-                    double ts = Math.rint(betaQuantile(q, alpha, beta) * total);
+                    double ts = Math.rint(BetaDistribution.quantile(q, alpha, beta) * total);
                     if (ts != last) {
                         picked[k++] = sigmas[(int) ts];
                     }
@@ -158,6 +161,43 @@ public final class DiscreteScheduler implements TimestepScheduler {
         return new Schedule(spec, s, "DiscreteScheduler(" + kind.id() + ", T=" + t + ")");
     }
 
+    /**
+     * ComfyUI's {@code ddim_uniform}: entries 1, 1 + s, ... below T with s = max(T // N, 1), largest first. That
+     * is (T - 2) // s + 1 entries, which differs from N for most N; such N are rejected, naming the nearest step
+     * counts the rule places exactly.
+     */
+    private void ddimUniform(int steps, double[] s) {
+        int t = sigmas.length;
+        if (!(sigmas[1] > 1e-5)) {
+            throw new ArtException("ddim_uniform: the table's sigma[1] must be above 1e-5 (ComfyUI then adds a step "
+                    + "and ends without 0), found " + sigmas[1]);
+        }
+        int stride = Math.max(t / steps, 1);
+        int count = ddimCount(t, steps);
+        if (count != steps) {
+            int below = steps - 1;
+            while (below >= 1 && ddimCount(t, below) != below) {
+                below--;
+            }
+            int above = steps + 1;
+            while (above < t && ddimCount(t, above) != above) {
+                above++;
+            }
+            String near = below + (above < t ? " and " + above : ""); // N = 1 always fits, so below >= 1
+            throw new ArtException("ddim_uniform: expected " + steps + " steps, found " + count + ": ComfyUI's stride "
+                    + t + " // " + steps + " = " + stride + " places " + count + " steps on a table of " + t
+                    + " entries; the nearest step counts it places exactly: " + near);
+        }
+        for (int k = 0; k < steps; k++) {
+            s[k] = sigmas[1 + (steps - 1 - k) * stride];
+        }
+    }
+
+    /** The number of steps ComfyUI's {@code ddim_uniform} places on a table of t entries when asked for n. */
+    static int ddimCount(int t, int n) {
+        return (t - 2) / Math.max(t / n, 1) + 1;
+    }
+
     /** ComfyUI's {@code ModelSamplingDiscrete.sigma(t)}: log-linear between table entries, in float32. */
     private double sigmaAt(float ts) {
         float c = Math.max(0f, Math.min(ts, sigmas.length - 1));
@@ -166,89 +206,6 @@ public final class DiscreteScheduler implements TimestepScheduler {
         float w = c - (float) Math.floor(c);
         float ls = (1f - w) * logSigmas[lo] + w * logSigmas[hi];
         return (float) Math.exp(ls);
-    }
-
-    /** The Beta(a, b) quantile function by bisection on the regularised incomplete beta function. */
-    static double betaQuantile(double p, double a, double b) {
-        if (p <= 0) {
-            return 0;
-        }
-        if (p >= 1) {
-            return 1;
-        }
-        double lo = 0;
-        double hi = 1;
-        for (int i = 0; i < 200 && hi - lo > 1e-17; i++) {
-            double mid = 0.5 * (lo + hi);
-            if (regularizedBeta(mid, a, b) < p) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return 0.5 * (lo + hi);
-    }
-
-    static double regularizedBeta(double x, double a, double b) {
-        if (x <= 0) {
-            return 0;
-        }
-        if (x >= 1) {
-            return 1;
-        }
-        double lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
-        if (x < (a + 1) / (a + b + 2)) {
-            return Math.exp(lnFront) * continuedFraction(x, a, b) / a;
-        }
-        return 1 - Math.exp(lnFront) * continuedFraction(1 - x, b, a) / b;
-    }
-
-    private static double continuedFraction(double x, double a, double b) {
-        double tiny = 1e-300;
-        double c = 1;
-        double d = 1 - (a + b) * x / (a + 1);
-        d = Math.abs(d) < tiny ? tiny : d;
-        d = 1 / d;
-        double h = d;
-        for (int m = 1; m <= 10_000; m++) {
-            int m2 = 2 * m;
-            double aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-            d = 1 + aa * d;
-            d = Math.abs(d) < tiny ? tiny : d;
-            c = 1 + aa / c;
-            c = Math.abs(c) < tiny ? tiny : c;
-            d = 1 / d;
-            h *= d * c;
-            aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-            d = 1 + aa * d;
-            d = Math.abs(d) < tiny ? tiny : d;
-            c = 1 + aa / c;
-            c = Math.abs(c) < tiny ? tiny : c;
-            d = 1 / d;
-            double del = d * c;
-            h *= del;
-            if (Math.abs(del - 1) < 1e-16) {
-                break;
-            }
-        }
-        return h;
-    }
-
-    /** Lanczos approximation (g = 7, n = 9), relative error about 1e-15. */
-    static double logGamma(double x) {
-        double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-            -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-            1.5056327351493116e-7};
-        if (x < 0.5) {
-            return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-        }
-        x -= 1;
-        double s = c[0];
-        double t = x + 7.5;
-        for (int i = 1; i < 9; i++) {
-            s += c[i] / (x + i);
-        }
-        return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(s);
     }
 
     private static TimestepScheduler create(Kind kind, Map<String, String> options) {
@@ -297,6 +254,19 @@ public final class DiscreteScheduler implements TimestepScheduler {
         @Override
         public TimestepScheduler create(Map<String, String> options) {
             return DiscreteScheduler.create(Kind.NORMAL, options);
+        }
+    }
+
+    /** ServiceLoader provider for {@code ddim_uniform}. */
+    public static final class DdimUniformProvider implements TimestepSchedulerProvider {
+        @Override
+        public String name() {
+            return Kind.DDIM_UNIFORM.id();
+        }
+
+        @Override
+        public TimestepScheduler create(Map<String, String> options) {
+            return DiscreteScheduler.create(Kind.DDIM_UNIFORM, options);
         }
     }
 

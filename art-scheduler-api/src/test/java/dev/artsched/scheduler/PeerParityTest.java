@@ -1,20 +1,23 @@
 package dev.artsched.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static dev.artsched.scheduler.ParityGoldens.COVERED;
+import static dev.artsched.scheduler.ParityGoldens.F32;
+import static dev.artsched.scheduler.ParityGoldens.close;
+import static dev.artsched.scheduler.ParityGoldens.read;
+import static dev.artsched.scheduler.ParityGoldens.values;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Built-in schedulers and the import path against golden grids computed by the peers' own code
@@ -22,44 +25,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * are compared to float32 precision; float64 runs of the same functions to 1e-12.
  */
 class PeerParityTest {
-    private static final double F32 = 3e-7;
     private static JsonNode kd;
     private static JsonNode comfy;
     private static JsonNode diffusers;
-    private static final Set<String> COVERED = new TreeSet<>();
 
     @BeforeAll
-    static void load() throws IOException {
+    static void load() {
         kd = read("kdiffusion.json");
         comfy = read("comfyui.json");
         diffusers = read("diffusers.json");
         assertThat(kd.get("commit").asText()).matches("[0-9a-f]{40}");
         assertThat(diffusers.get("commit").asText()).matches("[0-9a-f]{40}");
         assertThat(comfy.get("commit").asText()).contains("311c01406130b2acbe8ab291043502de26cf3871");
-    }
-
-    private static JsonNode read(String name) throws IOException {
-        try (InputStream in = PeerParityTest.class.getResourceAsStream("/parity/" + name)) {
-            assertThat(in).as(name).isNotNull();
-            return new ObjectMapper().readTree(in);
-        }
-    }
-
-    private static double[] values(JsonNode arr) {
-        double[] v = new double[arr.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = arr.get(i).asDouble();
-        }
-        return v;
-    }
-
-    private static void close(double[] actual, double[] expected, double rel, String what) {
-        assertThat(actual).as(what + " length").hasSameSizeAs(expected);
-        for (int i = 0; i < expected.length; i++) {
-            double tol = rel * Math.abs(expected[i]);
-            assertThat(Math.abs(actual[i] - expected[i])).as("%s sigma[%d]: %s vs peer %s", what, i, actual[i],
-                    expected[i]).isLessThanOrEqualTo(tol);
-        }
     }
 
     /** float32 peers: pow(., 1/rho) then ^rho, and exp of a float32 log, amplify one float32 rounding. */
@@ -110,7 +87,8 @@ class PeerParityTest {
                 "beta", TimestepSchedulers.create("beta"),
                 "karras", new EdmScheduler(lo, hi, 7),
                 "exponential", new ExponentialScheduler(lo, hi),
-                "kl_optimal", new KlOptimalScheduler(lo, hi));
+                "kl_optimal", new KlOptimalScheduler(lo, hi),
+                "linear_quadratic", TimestepSchedulers.create("linear_quadratic"));
         for (Map.Entry<String, TimestepScheduler> e : ours.entrySet()) {
             Iterator<Map.Entry<String, JsonNode>> it = h.get(e.getKey()).fields();
             int count = 0;
@@ -119,8 +97,9 @@ class PeerParityTest {
                 int n = Integer.parseInt(c.getKey());
                 double[] got = e.getValue().schedule(n).sigmas();
                 double[] want = values(c.getValue());
-                if (Set.of("simple", "beta").contains(e.getKey())) {
-                    assertThat(got).as("%s N=%d picks table entries exactly", e.getKey(), n).containsExactly(want);
+                if (Set.of("simple", "beta", "linear_quadratic").contains(e.getKey())) {
+                    // simple/beta pick float32 table entries; linear_quadratic repeats ComfyUI's float32 arithmetic
+                    assertThat(got).as("%s N=%d exactly", e.getKey(), n).containsExactly(want);
                 } else {
                     // karras/exponential/kl_optimal run in float32 in ComfyUI (tan near pi/2, ^rho amplify it).
                     double rel = Set.of("sgm_uniform", "normal").contains(e.getKey()) ? 1e-6 : 2e-5;
@@ -130,7 +109,37 @@ class PeerParityTest {
             }
             assertThat(count).as(e.getKey()).isEqualTo(39);
         }
-        COVERED.addAll(Set.of("simple", "sgm_uniform", "normal", "beta", "kl_optimal"));
+        COVERED.addAll(Set.of("simple", "sgm_uniform", "normal", "beta", "kl_optimal", "linear_quadratic"));
+    }
+
+    /**
+     * ComfyUI's ddim_uniform places (T - 2) // (T // N) + 1 steps, N only for some N (on the SD table, N = 2..5, 8,
+     * 9, 10, 20, 25, 27, 37, 40 of 2..40). Where it places N steps the built-in matches exactly; elsewhere the
+     * built-in rejects N (documented difference: ComfyUI silently returns the other count).
+     */
+    @Test
+    void comfyUiDdimUniform() {
+        TimestepScheduler s = TimestepSchedulers.create("ddim_uniform");
+        Set<Integer> exact = new TreeSet<>();
+        Iterator<Map.Entry<String, JsonNode>> it = comfy.get("handlers").get("ddim_uniform").fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> c = it.next();
+            int n = Integer.parseInt(c.getKey());
+            double[] want = values(c.getValue());
+            int peerSteps = want.length - 1;
+            assertThat(DiscreteScheduler.ddimCount(1000, n)).as("N=%d", n).isEqualTo(peerSteps);
+            if (peerSteps == n) {
+                assertThat(s.schedule(n).sigmas()).as("ddim_uniform N=%d", n).containsExactly(want);
+                exact.add(n);
+            } else {
+                assertThatThrownBy(() -> s.schedule(n)).isInstanceOf(ArtException.class)
+                        .hasMessageContaining("expected " + n + " steps, found " + peerSteps)
+                        .hasMessageContaining("nearest step counts");
+            }
+        }
+        assertThat(exact).containsExactly(2, 3, 4, 5, 8, 9, 10, 20, 25, 27, 37, 40);
+        assertThatThrownBy(() -> s.schedule(7)).hasMessageContaining("places exactly: 5 and 8");
+        COVERED.add("ddim_uniform");
     }
 
     @Test
@@ -157,20 +166,24 @@ class PeerParityTest {
         int checked = 0;
         for (JsonNode c : diffusers.get("euler_sd15")) {
             String v = c.get("variant").asText();
+            if (!"linspace".equals(c.get("spacing").asText()) || c.get("n").asInt() < 2) {
+                continue; // other spacings move the range; diffusers_discrete covers them (DiffusersParityTest)
+            }
             double lo = c.get("table_sigma_min").asDouble();
             double hi = c.get("table_sigma_max").asDouble();
             TimestepScheduler s = switch (v) {
                 case "karras" -> new EdmScheduler(lo, hi, 7);
                 case "exponential" -> new ExponentialScheduler(lo, hi);
-                default -> null; // spacing variants and continuous beta: no built-in follows them (docs/CONVENTIONS.md)
+                default -> null; // the spacings and continuous beta: diffusers_discrete (DiffusersParityTest)
             };
             if (s != null) {
                 int n = c.get("n").asInt();
-                close(s.schedule(n).sigmas(), values(c.get("sigmas")), 2e-5, "diffusers " + v + " N=" + n);
+                // diffusers computes in double from the float32 table's ends and rounds to float32
+                close(s.schedule(n).sigmas(), values(c.get("sigmas")), F32, "diffusers " + v + " N=" + n);
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(12);
+        assertThat(checked).isEqualTo(2 * 42);
         JsonNode ays = diffusers.get("ays").get("StableDiffusionSigmas");
         ScheduleFile f = ScheduleFile.importList("ays", ays.toString(), "diffusers", Terminal.REPLACE);
         assertThat(f.sigmas()).containsExactly(values(ays));
@@ -183,7 +196,8 @@ class PeerParityTest {
             if (spec.equals("art")) {
                 continue;
             }
-            for (int n : new int[] {1, 2, 9, 30}) {
+            // ddim_uniform places exactly N steps only for some N (comfyUiDdimUniform)
+            for (int n : spec.equals("ddim_uniform") ? new int[] {1, 2, 9, 40} : new int[] {1, 2, 9, 30}) {
                 Schedule s = TimestepSchedulers.schedule(spec, n);
                 for (SigmaText.Format f : SigmaText.Format.values()) {
                     String text = SigmaText.format(s, f);
@@ -203,7 +217,9 @@ class PeerParityTest {
     void everyBuiltInHasAParityCase() {
         kDiffusionClosedForms();
         comfyUiSchedulerHandlers();
-        COVERED.add("art");
+        comfyUiDdimUniform();
+        new DiffusersParityTest().eulerDiscreteSpacingsAndSigmas();
+        COVERED.add("art"); // alignYourStepsNodeThroughImport, GitsParityTest
         Set<String> uniform = Set.of("uniform");
         // uniform: the paper's grid, ending at 0 with sigma_min = 0; no peer offers it, its formula is checked
         // against independent values in BuiltinSchedulersTest.
