@@ -155,7 +155,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .withBatch(batch).withGammaReference(rollouts, fineSteps).withAnneal(1.0, 0.7);
         try (TrainingBar bar = new TrainingBar(spec, "ART-RL", iterations)) {
             ScheduleTraining.train(ScheduleTraining.request(denoiser.toString(), trainSteps, sv,
-                    ScheduleTraining.Method.ART_RL, grid).optJvpGraph(jvp).optArtRl(config), bar);
+                    ScheduleTraining.Method.ART_RL, grid).optJvpGraph(jvp).optArtRl(config).optGuard(false), bar);
         }
 
         Path closed = out.resolve("closed-form-" + model + "-" + sv.id() + "-" + trainSteps + ".json");
@@ -163,7 +163,7 @@ public final class DemoCommand implements Callable<Integer> {
                 fineSteps);
         ScheduleTraining.train(ScheduleTraining.request(denoiser.toString(), trainSteps, sv,
                 ScheduleTraining.Method.CLOSED_FORM, closed).optJvpGraph(jvp).optSeed(seed)
-                .optReference(rollouts, fineSteps), null);
+                .optReference(rollouts, fineSteps).optGuard(false), null);
 
         List<String> schedules = List.of("uniform", "edm", "art:path=" + grid, "art:path=" + closed);
         JsonNode fid;

@@ -1,5 +1,6 @@
 package dev.artsched.cli;
 
+import dev.artsched.training.rl.MeanHead;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.training.ScheduleTraining;
 import dev.artsched.scheduler.Schedule;
@@ -183,6 +184,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the checkpoint if it exists.")
     boolean resume;
 
+    @Option(names = "--clock", paramLabel = "C",
+            description = "ART-RL clock: free (default: the actor chooses a speed, the budget is kept by gamma) or "
+                    + "exact (the actor moves on the closed-form prior's clock and every rollout spends exactly the "
+                    + "budget; needs the closed-form prior, so the robust preset).")
+    String clock;
+
+    @Option(names = "--no-guard", description = "Skip the held-out check against EDM and the closed form before "
+            + "writing (64 samples, ref-rmse).")
+    boolean noGuard;
+
     @Option(names = "--json", description = "Print one JSON object describing the result.")
     boolean json;
 
@@ -203,7 +214,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         ScheduleTraining.Request request = ScheduleTraining.request(denoiser, steps, sol, m, out).optJvpGraph(jvp)
                 .optFeatures(features).optName(name).optSeed(seed).optReference(rollouts, fine)
-                .optSigmaRange(sigmaMax, sigmaMin).optRunFiles(checkpoint, metrics).optResume(resume);
+                .optSigmaRange(sigmaMax, sigmaMin).optRunFiles(checkpoint, metrics).optResume(resume)
+                .optGuard(!noGuard);
         if (jvpStrategy != null) {
             request.optJvpStrategy(CliSupport.forOption("--jvp-strategy",
                     () -> TrainingModules.JvpStrategy.parse(jvpStrategy)));
@@ -224,6 +236,10 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         ScheduleFile file = result.file();
+        if (result.guard() != null && result.guard().warning() != null) {
+            spec.commandLine().getErr().println("art: warning: " + result.guard().warning());
+            spec.commandLine().getErr().flush();
+        }
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> j = new LinkedHashMap<>();
@@ -234,11 +250,18 @@ public final class TrainCommand implements Callable<Integer> {
             j.put("steps", steps);
             j.put("sigmas", file.sigmas());
             j.putAll(result.run());
+            if (file.training().get("diagnostics") instanceof Map<?, ?> diagnostics) {
+                j.put("converged", diagnostics.get("converged"));
+            }
+            if (result.guard() != null) {
+                j.put("guard", result.guard().values());
+            }
             j.put("wall_seconds", file.training().get("wall_seconds"));
             CliSupport.printJson(o, j);
         } else {
-            o.printf(Locale.ROOT, "wrote %s (%s, %s, N = %d): %s%n", out, file.method(), sol.id(), steps,
-                    ScheduleTraining.format(file.sigmas()));
+            o.printf(Locale.ROOT, "wrote %s (%s, %s, N = %d): %s%s%n", out, file.method(), sol.id(), steps,
+                    ScheduleTraining.format(file.sigmas()), result.guard() == null ? "" : "; "
+                            + result.guard().summary());
             o.flush();
         }
         return CliSupport.OK;
@@ -263,7 +286,7 @@ public final class TrainCommand implements Callable<Integer> {
             c = c.withGammaStep(gammaStep);
         }
         if (actorMean != null) {
-            c = c.withMeanHead(CliSupport.forOption("--actor-mean", () -> ArtRlConfig.MeanHead.parse(actorMean)));
+            c = c.withMeanHead(CliSupport.forOption("--actor-mean", () -> MeanHead.parse(actorMean)));
         }
         if (actorInputs != null) {
             c = c.withTimeOnlyActor(choice("--actor-inputs", actorInputs, "time", "all"));
@@ -276,6 +299,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (advantage != null) {
             c = c.withMonteCarlo(choice("--advantage", advantage, "monte-carlo", "td"));
+        }
+        if (clock != null) {
+            c = c.withBudgetExact(choice("--clock", clock, "exact", "free"));
         }
         if (progressReward != null) {
             c = c.withRealizedProgress(choice("--progress-reward", progressReward, "realized", "theta"));

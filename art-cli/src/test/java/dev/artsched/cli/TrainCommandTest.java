@@ -131,4 +131,41 @@ class TrainCommandTest {
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
     }
+
+    @Test
+    void everyTrainChecksTheGridOnHeldOutNoiseUnlessToldNot() throws Exception {
+        Path out = dir.resolve("g.json");
+        Run r = run("--denoiser", "analytic:mixture2d", "--steps", "6", "--solver", "heun", "--method", "closed-form",
+                "--rollouts", "64", "--fine-steps", "200", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("; held-out ref-rmse ").contains("(EDM ");
+        assertThat(ScheduleFile.read(out).training()).containsKey("guard");
+        Path off = dir.resolve("off.json");
+        Run quiet = run("--denoiser", "analytic:mixture2d", "--steps", "6", "--solver", "heun", "--method",
+                "closed-form", "--rollouts", "64", "--fine-steps", "200", "--no-guard", "--out", off.toString());
+        assertThat(quiet.code()).as(quiet.err()).isZero();
+        assertThat(quiet.out()).doesNotContain("held-out");
+        assertThat(ScheduleFile.read(off).training()).doesNotContainKey("guard");
+    }
+
+    @Test
+    void theExactClockSpendsTheBudgetAndReportsConvergence() throws Exception {
+        Path out = dir.resolve("x.json");
+        Run r = run("--denoiser", "analytic:mixture2d", "--steps", "5", "--solver", "euler", "--clock", "exact",
+                "--iterations", "12", "--batch", "4", "--rollouts", "64", "--fine-steps", "200", "--out",
+                out.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("art: note: ART-RL ").contains("budget error 0.0%");
+        ScheduleFile f = ScheduleFile.read(out);
+        assertThat(f.training().get("hyperparameters").toString()).contains("clock=budget-exact");
+        assertThat(f.training()).containsKeys("diagnostics", "guard");
+        Run bad = run("--denoiser", "analytic:mixture2d", "--steps", "5", "--solver", "euler", "--clock", "fast",
+                "--out", dir.resolve("y.json").toString());
+        assertThat(bad.code()).isEqualTo(CliSupport.ERROR);
+        assertThat(bad.err()).contains("--clock expected free or exact, found 'fast'");
+        Run paper = run("--denoiser", "analytic:mixture2d", "--steps", "5", "--solver", "euler", "--clock", "exact",
+                "--preset", "paper", "--out", dir.resolve("z.json").toString());
+        assertThat(paper.code()).isEqualTo(CliSupport.ERROR);
+        assertThat(paper.err()).contains("closed-form prior");
+    }
 }

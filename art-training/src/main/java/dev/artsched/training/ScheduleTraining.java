@@ -7,6 +7,7 @@ import com.google.inject.util.Modules;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.internal.AtomicFiles;
 import dev.artsched.scheduler.Resampling;
+import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.training.closedform.ArtClosedForm;
@@ -102,6 +103,7 @@ public final class ScheduleTraining {
         private Path checkpoint;
         private Path metrics;
         private boolean resume;
+        private boolean guard = true;
 
         private Request(String denoiser, int steps, Solver solver, Method method, Path out) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
@@ -181,6 +183,15 @@ public final class ScheduleTraining {
             return this;
         }
 
+        /**
+         * Whether to check the new grid against EDM and the closed form on held-out noises before writing it
+         * ({@link QualityGuard}; default on).
+         */
+        public Request optGuard(boolean value) {
+            guard = value;
+            return this;
+        }
+
         /** The JVP strategy in effect. */
         public TrainingModules.JvpStrategy jvpStrategy() {
             return jvpStrategy != null ? jvpStrategy
@@ -215,8 +226,9 @@ public final class ScheduleTraining {
      * @param file  the schedule file written to {@code out}
      * @param out   where it was written
      * @param run   ART-RL's final gamma, iterations and the iteration it resumed from (empty for the closed form)
+     * @param guard the held-out comparison made before writing, or null when it was switched off
      */
-    public record Result(ScheduleFile file, Path out, Map<String, Object> run) {
+    public record Result(ScheduleFile file, Path out, Map<String, Object> run, QualityGuard guard) {
         /** Copies. */
         public Result {
             run = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(run));
@@ -236,6 +248,7 @@ public final class ScheduleTraining {
             String schedName = r.name != null ? r.name
                     : r.method.id() + "-" + model + "-" + r.solver.id() + "-" + r.steps;
             double[] sigmas;
+            double[] closedForm = null;
             Map<String, Object> training;
             Map<String, Object> run = new LinkedHashMap<>();
             if (r.method == Method.CLOSED_FORM) {
@@ -263,6 +276,8 @@ public final class ScheduleTraining {
                 ArtRlTrainer trainer = TrainingModules.get(injector, ArtRlTrainer.class);
                 ArtRlResult result = trainer.train(config, new TrainingRun(ck, r.resume, met, l));
                 sigmas = k == r.steps ? result.sigmas() : Resampling.timeMap(result.sigmas(), r.steps);
+                double[] cf = result.convergence().closedFormGrid();
+                closedForm = k == r.steps ? cf : Resampling.timeMap(cf, r.steps);
                 training = new LinkedHashMap<>(result.training());
                 training.put("train_steps", k);
                 training.put("resample", k == r.steps ? "none" : "time-map");
@@ -274,10 +289,16 @@ public final class ScheduleTraining {
                 run.put("resumed_from", result.resumedFrom());
             }
             training.put("solver", r.solver.id());
+            QualityGuard guard = null;
+            if (r.guard) {
+                guard = QualityGuard.check(source.denoiser(), new Schedule(schedName, sigmas, r.method.id()),
+                        r.solver, closedForm);
+                training.put("guard", guard.describe());
+            }
             ScheduleFile file = new ScheduleFile(schedName, sigmas, r.solver, problem.sigmaMin(), problem.sigmaMax(),
                     r.method.fileMethod(), training, Map.of());
             file.write(r.out);
-            return new Result(file, r.out, run);
+            return new Result(file, r.out, run, guard);
         }
     }
 

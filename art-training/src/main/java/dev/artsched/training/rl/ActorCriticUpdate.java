@@ -25,9 +25,14 @@ final class ActorCriticUpdate {
         this.nf = featureSize;
     }
 
-    /** One Adam step per network on the stop-gradient pseudo-losses over the stacked [B*K, features] rows. */
+    /**
+     * One Adam step per network on the stop-gradient pseudo-losses over the stacked [B*K, features] rows. With the
+     * budget-exact clock the reward is the step cost |Q| theta^2 dt divided by {@code costScale} (no multiplier: the
+     * budget is met by construction) and the actor's Gaussian is in log u with variance lambda.
+     */
     Losses step(ArtRlConfig config, double lambda, Mlp actor, Mlp critic, Optimiser actorOpt,
-                Optimiser criticOpt, double gamma, Rollouts buf) {
+                Optimiser criticOpt, double gamma, double costScale, Rollouts buf) {
+        boolean exact = config.budgetExact();
         int k = config.trainSteps();
         int b = config.batch();
         int rows = b * k;
@@ -45,13 +50,23 @@ final class ActorCriticUpdate {
             for (int i = 0; i < b; i++) {
                 for (int j = 0; j < k; j++) {
                     int idx = i * k + j;
-                    double vk = vv[idx] + lambda * j * dt;
-                    double vNext = j + 1 < k ? vv[idx + 1] + lambda * (j + 1) * dt : (gamma + lambda) * t;
                     double th = buf.theta[idx];
-                    double paid = config.realizedProgress() ? buf.progress[idx] : th;
                     double qc = !config.trapezoidCost() ? buf.qn[idx]
                             : 0.5 * (buf.qn[idx] + (j + 1 < k ? buf.qn[idx + 1] : buf.qEnd[i]));
-                    double dl = vNext - vk - gamma * paid * dt - qc * th * th * dt;
+                    double dl;
+                    if (exact) {
+                        // |Q| at both ends of the step, averaged in sqrt |Q| (the density the closed form
+                        // equidistributes): a long step from a calm point into a stiff one pays for the stiff end
+                        double root = 0.5 * (Math.sqrt(buf.qn[idx]) + Math.sqrt(j + 1 < k ? buf.qn[idx + 1]
+                                : buf.qEnd[i]));
+                        double speed = buf.progress[idx];
+                        dl = (j + 1 < k ? vv[idx + 1] : 0.0) - vv[idx] - root * root * speed * speed * dt / costScale;
+                    } else {
+                        double vk = vv[idx] + lambda * j * dt;
+                        double vNext = j + 1 < k ? vv[idx + 1] + lambda * (j + 1) * dt : (gamma + lambda) * t;
+                        double paid = config.realizedProgress() ? buf.progress[idx] : th;
+                        dl = vNext - vk - gamma * paid * dt - qc * th * th * dt;
+                    }
                     if (!Double.isFinite(dl)) {
                         throw new ArtException("a TD error became non-finite (" + dl + ") at clock step " + j
                                 + " of rollout " + i + " (critic value " + vv[idx] + ", theta " + th + ", |Q| "
@@ -70,14 +85,14 @@ final class ActorCriticUpdate {
                 }
                 for (int j = 0; j < k; j++) {
                     int idx = i * k + j;
-                    coef[idx] = Math.max(buf.qn[idx], config.eps()) / (2.0 * lambda) * delta[idx];
+                    coef[idx] = (exact ? 1.0 : Math.max(buf.qn[idx], config.eps())) / (2.0 * lambda) * delta[idx];
                 }
             }
             double meanTd = tdSum / rows;
             NDArray criticLoss = v.mul(sub.create(delta)).sum().neg().div(b);
             NDArray ain = sub.create(buf.afeats, new Shape(rows, na));
             NDArray z = actor.forward(ain, true);
-            NDArray head = switch (config.meanHead()) {
+            NDArray head = exact ? z : switch (config.meanHead()) {
                 case LINEAR -> z;
                 case SOFTPLUS -> ai.djl.nn.Activation.softPlus(z);
                 case EXP -> z.minimum(50.0).exp();

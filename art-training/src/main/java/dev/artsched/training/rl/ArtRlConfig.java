@@ -53,59 +53,19 @@ import java.util.Map;
  *                        learned grid towards the closed form's (docs/BENCHMARKS.md)
  * @param annealFrom      in [0, 1]: the fraction of the iterations after which the annealed lambda applies; the
  *                        distillation then takes only trajectories of the annealed phase ({@link #distillStart()})
+ * @param budgetExact     the actor moves on the closed-form prior's clock instead of choosing a free speed: its
+ *                        output is the log of a multiplier u of the uniform share of the remaining prior clock
+ *                        (u = 1 follows the closed-form grid), the last step takes the rest, so every rollout
+ *                        spends exactly the budget T; the exploration is Gaussian in log u with variance lambda,
+ *                        the step cost |Q| theta^2 dt is divided by c^2, and neither gamma nor the distillation's
+ *                        normalisation is needed: the grid is the mean policy's deterministic path [decision]
  */
 public record ArtRlConfig(int trainSteps, int iterations, int batch, double lambda, double eps, double gammaStep,
                           int distill, int gammaRollouts, int fineSteps, double actorOutScale, double actorOutBias,
                           int checkpointEvery, long seed, MeanHead meanHead, boolean timeOnlyActor,
                           boolean relativeLambda, boolean closedFormPrior, boolean monteCarlo,
-                          boolean realizedProgress, boolean trapezoidCost, double annealFactor, double annealFrom) {
-
-    /**
-     * How the actor network's output z becomes the mean clock speed m. The optimal speed spans decades when |Q|
-     * does (theta* ~ |Q|^(-1/2): on a T = 80 image model from ~0.1 to ~30), and Adam moves each weight by about
-     * its learning rate per step, so the head decides which speeds 5000 iterations can reach.
-     */
-    public enum MeanHead {
-        /** m = z, the paper's linear head. */
-        LINEAR,
-        /** m = softplus(z) > 0. */
-        SOFTPLUS,
-        /** m = exp(z) > 0, the log-speed head: every decade of speed is the same distance in z [decision]. */
-        EXP;
-
-        /** The pre-activation bias that gives the speed {@code theta} at start. */
-        public double biasFor(double theta) {
-            return switch (this) {
-                case LINEAR -> theta;
-                case SOFTPLUS -> Math.log(Math.expm1(theta));
-                case EXP -> Math.log(theta);
-            };
-        }
-
-        /** The mean speed for the network output {@code z}. */
-        public double apply(double z) {
-            return switch (this) {
-                case LINEAR -> z;
-                case SOFTPLUS -> z > 30 ? z : Math.log1p(Math.exp(z));
-                case EXP -> Math.exp(Math.min(z, 50.0));
-            };
-        }
-
-        /** Lower-case name, as on the command line and in provenance. */
-        public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-
-        /** Parses linear, softplus or exp. */
-        public static MeanHead parse(String text) {
-            for (MeanHead h : values()) {
-                if (h.id().equalsIgnoreCase(text == null ? "" : text.trim())) {
-                    return h;
-                }
-            }
-            throw new ArtException("unknown actor mean head '" + text + "': expected linear, softplus or exp");
-        }
-    }
+                          boolean realizedProgress, boolean trapezoidCost, double annealFactor, double annealFrom,
+                          boolean budgetExact) {
 
     /** Validates. */
     public ArtRlConfig {
@@ -124,6 +84,10 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
             throw new ArtException("the lambda annealing needs a factor in (0, 1] and a start fraction in [0, 1], "
                     + "found factor " + annealFactor + ", start " + annealFrom);
         }
+        if (budgetExact && !closedFormPrior) {
+            throw new ArtException("the budget-exact clock moves on the closed-form prior's clock: expected the "
+                    + "closed-form prior with it, found none");
+        }
         if (!(eps > 0) || !(gammaStep >= 0) || !Double.isFinite(gammaStep)) {
             throw new ArtException("eps must be > 0 and the gamma step finite and >= 0, found eps = " + eps
                     + ", gamma step = " + gammaStep);
@@ -139,7 +103,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
     /** The verified paper defaults with the given seed. */
     public static ArtRlConfig paper(long seed) {
         return new ArtRlConfig(100, 5000, 16, 0.1, 1e-6, 1e-4, 10_000, 256, 1000, 0.01, 1.0, 250, seed,
-                MeanHead.LINEAR, false, false, false, false, false, false, 1.0, 1.0);
+                MeanHead.LINEAR, false, false, false, false, false, false, 1.0, 1.0, false);
     }
 
     /**
@@ -267,6 +231,13 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         return c.build();
     }
 
+    /** A copy with the budget-exact prior clock (true) or a free clock speed (false). */
+    public ArtRlConfig withBudgetExact(boolean exact) {
+        Builder c = copy();
+        c.budgetExact = exact;
+        return c.build();
+    }
+
     /** The first iteration (0-based) that uses the annealed lambda; {@code iterations} when there is none. */
     public int annealStart() {
         return annealFactor < 1 ? (int) Math.ceil(annealFrom * iterations) : iterations;
@@ -323,6 +294,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         d.put("step_cost", trapezoidCost ? "trapezoid" : "left");
         d.put("lambda_anneal_factor", annealFactor);
         d.put("lambda_anneal_from", annealFrom);
+        d.put("clock", budgetExact ? "budget-exact" : "free");
         return d;
     }
 
@@ -354,6 +326,7 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         private boolean trapezoidCost;
         private double annealFactor;
         private double annealFrom;
+        private boolean budgetExact;
 
         private Builder(ArtRlConfig c) {
             trainSteps = c.trainSteps;
@@ -378,13 +351,14 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
             trapezoidCost = c.trapezoidCost;
             annealFactor = c.annealFactor;
             annealFrom = c.annealFrom;
+            budgetExact = c.budgetExact;
         }
 
         private ArtRlConfig build() {
             return new ArtRlConfig(trainSteps, iterations, batch, lambda, eps, gammaStep, distill, gammaRollouts,
                     fineSteps, actorOutScale, actorOutBias, checkpointEvery, seed, meanHead, timeOnlyActor,
                     relativeLambda, closedFormPrior, monteCarlo, realizedProgress, trapezoidCost, annealFactor,
-                    annealFrom);
+                    annealFrom, budgetExact);
         }
     }
 }

@@ -15,14 +15,16 @@ import java.util.Map;
  * @param wallSeconds  training wall time (summed over resumed sessions)
  * @param resumedFrom  iteration the run resumed from, 0 for a fresh run
  * @param training     provenance map for the schedule file
+ * @param convergence  the convergence diagnostics, with the closed-form grid they compare against
  */
 public record ArtRlResult(double[] sigmas, double finalGamma, double gamma0, int iterations, int kept, int dropped,
-                          long calls, double wallSeconds, int resumedFrom, Map<String, Object> training) {
+                          long calls, double wallSeconds, int resumedFrom, Map<String, Object> training,
+                          Convergence convergence) {
 
     /** Copies. */
     public ArtRlResult {
         sigmas = sigmas.clone();
-        training = Map.copyOf(training);
+        training = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(training));
     }
 
     @Override

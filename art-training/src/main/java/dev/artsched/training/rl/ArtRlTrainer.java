@@ -90,7 +90,8 @@ public final class ArtRlTrainer {
 
         try (Mlp actor = networks.create(actorFeatures.size(), new Rng(config.seed() + 1));
              Mlp critic = networks.create(nf, new Rng(config.seed() + 2))) {
-            actor.initOutputLayer(config.actorOutScale(), config.meanHead().biasFor(config.actorOutBias()));
+            boolean exact = config.budgetExact();
+            actor.initOutputLayer(config.actorOutScale(), exact ? 0.0 : config.meanHead().biasFor(config.actorOutBias()));
             Optimiser actorOpt = optimisers.create("actor");
             Optimiser criticOpt = optimisers.create("critic");
             Rng rng = new Rng(config.seed());
@@ -100,6 +101,8 @@ public final class ArtRlTrainer {
             double gamma0;
             double lambda;
             SpeedPrior prior = null;
+            double costScale = 1.0;
+            double[] snapshot = null;
             double previousSeconds = 0;
             long previousCalls = 0;
             int resumedFrom = 0;
@@ -140,7 +143,16 @@ public final class ArtRlTrainer {
                         throw new ArtException("checkpoint " + run.checkpoint() + " holds no closed-form prior: "
                                 + "expected one for the closed-form actor prior; delete it or start a fresh run");
                     }
-                    prior = SpeedPrior.restore(c.prior());
+                    double[][] table = c.prior();
+                    if (exact && table.length < 3) {
+                        throw new ArtException("checkpoint " + run.checkpoint() + " holds no cost scale: expected one "
+                                + "for the budget-exact clock; delete it or start a fresh run");
+                    }
+                    prior = SpeedPrior.restore(exact ? new double[][] {table[0], table[1]} : table);
+                    if (exact) {
+                        costScale = table[2][0];
+                        snapshot = table.length > 3 ? table[3] : null;
+                    }
                 }
                 previousSeconds = c.elapsedSeconds();
                 previousCalls = c.calls();
@@ -149,13 +161,18 @@ public final class ArtRlTrainer {
                 ReferenceRollouts ref = reference(problem, config);
                 gamma0 = ref.gamma0();
                 gamma = gamma0;
-                lambda = effectiveLambda(config, ref);
-                prior = config.closedFormPrior() ? SpeedPrior.closedForm(ref, config.eps()) : null;
+                double c = ref.rootScale();
+                lambda = exact ? config.lambda() : effectiveLambda(config, ref);
+                costScale = exact ? c * c : 1.0;
+                // with the budget-exact clock the floor on mean |Q| is relative to the model's |Q| scale
+                prior = config.closedFormPrior() ? SpeedPrior.closedForm(ref, exact ? config.eps() * c * c
+                        : config.eps()) : null;
             }
 
             Rollouts buf = new Rollouts(problem, features, actorFeatures, b, k);
             ActorCriticUpdate update = new ActorCriticUpdate(problem.sigmaMax(), features.size());
             int distillFrom = config.distillStart();
+            int snapshotAt = exact ? (int) Math.ceil(0.9 * config.iterations()) : -1;
             if (run.metrics() != null && resumedFrom > 0) {
                 MetricsWriter.truncateAfter(run.metrics(), resumedFrom);
             }
@@ -163,17 +180,18 @@ public final class ArtRlTrainer {
             try {
                 while (iteration < config.iterations()) {
                     double lam = lambda * config.lambdaFactor(iteration);
-                    buf.run(config, lam, prior, actor, rng);
+                    buf.run(config, lam, prior, actor, rng, true);
                     ActorCriticUpdate.Losses losses = update.step(config, lam, actor, critic, actorOpt, criticOpt,
-                            gamma, buf);
+                            gamma, costScale, buf);
                     double budget = 0;
                     double meanBudget = 0;
                     for (int i = 0; i < b; i++) {
                         double st = 0;
                         double sm = 0;
                         for (int j = 0; j < k; j++) {
-                            st += buf.theta[i * k + j] * dt;
-                            sm += buf.mean[i * k + j] * dt;
+                            // the budget-exact clock executes the realised increments; its actions are log u
+                            st += (exact ? buf.progress[i * k + j] : buf.theta[i * k + j]) * dt;
+                            sm += (exact ? buf.progress[i * k + j] : buf.mean[i * k + j]) * dt;
                         }
                         budget += st - t;
                         meanBudget += sm;
@@ -181,12 +199,15 @@ public final class ArtRlTrainer {
                     budget /= b;
                     meanBudget /= b;
                     gamma += config.gammaStep() * budget;
-                    if (iteration >= distillFrom) {
+                    if (!exact && iteration >= distillFrom) {
                         for (int i = 0; i < b; i++) {
                             distillation.add(buf.mean, i * k);
                         }
                     }
                     iteration++;
+                    if (iteration == snapshotAt) {
+                        snapshot = greedy(config, prior, actor, buf);
+                    }
                     double elapsed = previousSeconds + (System.nanoTime() - startNanos) * 1e-9;
                     long calls = previousCalls + problem.model().calls() - calls0;
                     IterationStats stats = new IterationStats(iteration, config.iterations(), gamma, budget,
@@ -202,7 +223,7 @@ public final class ArtRlTrainer {
                         new Checkpoint(fingerprint, iteration, gamma, gamma0, rng.state(), calls, elapsed,
                                 actor.parameters(), critic.parameters(), actorOpt.exportState(),
                                 criticOpt.exportState(), distillation.export(), lambda,
-                                prior == null ? new double[0][] : prior.export()).write(run.checkpoint());
+                                priorBlock(prior, exact, costScale, snapshot)).write(run.checkpoint());
                         run.listener().onCheckpoint(iteration, run.checkpoint());
                     }
                     run.listener().onIteration(stats);
@@ -212,16 +233,83 @@ public final class ArtRlTrainer {
                     metrics.close();
                 }
             }
-            Distillation.Result distilled = distillation.distil();
+            Distillation.Result distilled = exact ? new Distillation.Result(greedy(config, prior, actor, buf), b, 0)
+                    : distillation.distil();
             double wall = previousSeconds + (System.nanoTime() - startNanos) * 1e-9;
             long calls = previousCalls + problem.model().calls() - calls0;
             Map<String, Object> training = provenance(config, lambda, gamma, gamma0, iteration, distilled, calls,
                     wall, resumedFrom, actorOpt);
+            Convergence diagnostics = diagnose(config, prior, costScale, distilled.sigmas(), snapshot, buf);
+            training.put("diagnostics", diagnostics.describe());
+            run.listener().onNote(diagnostics.summary());
             return new ArtRlResult(distilled.sigmas(), gamma, gamma0, iteration, distilled.kept(),
-                    distilled.dropped(), calls, wall, resumedFrom, training);
+                    distilled.dropped(), calls, wall, resumedFrom, training, diagnostics);
         }
     }
 
+
+    /** The greedy policy's grid: its mean path of psi over B deterministic rollouts from held-out states. */
+    private double[] greedy(ArtRlConfig config, SpeedPrior prior, Mlp actor, Rollouts buf) {
+        int k = config.trainSteps();
+        int b = config.batch();
+        double t = problem.sigmaMax();
+        buf.run(config, 0.0, prior, actor, new Rng(config.seed() ^ 0x9E3779B97F4A7C15L), false);
+        double[] sigmas = new double[k + 1];
+        sigmas[0] = t;
+        for (int step = 1; step < k; step++) {
+            double psi = 0;
+            for (int i = 0; i < b; i++) {
+                psi += buf.path[i * (k + 1) + step];
+            }
+            sigmas[step] = t - psi / b;
+        }
+        dev.artsched.scheduler.Schedule.validate(sigmas);
+        return sigmas;
+    }
+
+    /** The convergence diagnostics of a finished run, on held-out rollouts. */
+    private Convergence diagnose(ArtRlConfig config, SpeedPrior prior, double costScale, double[] sigmas,
+                                 double[] snapshot, Rollouts buf) {
+        int k = config.trainSteps();
+        int b = config.batch();
+        double t = problem.sigmaMax();
+        double budget = 0;
+        for (int i = 0; i < b; i++) {
+            double s = 0;
+            for (int j = 0; j < k; j++) {
+                s += (config.budgetExact() ? buf.progress[i * k + j] : buf.theta[i * k + j]) * t / k;
+            }
+            budget += (s - t) / t;
+        }
+        double[] closed;
+        if (prior != null) {
+            closed = new double[k + 1];
+            double end = prior.clockAt(t);
+            closed[0] = t;
+            for (int step = 1; step < k; step++) {
+                closed[step] = t - prior.psiAtClock(end * step / k);
+            }
+        } else {
+            closed = dev.artsched.training.closedform.ArtClosedForm.sigmas(reference(problem, config), k);
+        }
+        long seed = config.seed() ^ 0x632BE59BD9B4E019L;
+        return new Convergence(budget / b, snapshot == null ? Double.NaN : Convergence.drift(sigmas, snapshot),
+                Convergence.objective(problem, sigmas, Convergence.ROLLOUTS, seed, costScale),
+                Convergence.objective(problem, closed, Convergence.ROLLOUTS, seed, costScale), closed);
+    }
+
+    /** The prior as stored in checkpoints: {psi, speeds}, and for the budget-exact clock {cost scale}, snapshot. */
+    private static double[][] priorBlock(SpeedPrior prior, boolean exact, double costScale, double[] snapshot) {
+        if (prior == null) {
+            return new double[0][];
+        }
+        double[][] table = prior.export();
+        if (!exact) {
+            return table;
+        }
+        return snapshot == null ? new double[][] {table[0], table[1], {costScale}}
+                : new double[][] {table[0], table[1], {costScale}, snapshot};
+    }
 
     private String fingerprint(ArtRlConfig c) {
         // the annealing enters only when it is on, so checkpoints written before it existed still resume
@@ -236,7 +324,8 @@ public final class ArtRlTrainer {
                 c.gammaStep(), c.distill(), c.seed(), c.meanHead().id(),
                 actorFeatures(c).id(),
                 problem.sigmaMax(), problem.sigmaMin(), problem.dim(), features.id(), networks.layers(),
-                networks.width(), problem.provenance().getOrDefault("model", "?")) + anneal;
+                networks.width(), problem.provenance().getOrDefault("model", "?")) + anneal
+                + (c.budgetExact() ? " clock=budget-exact" : "");
     }
 
     /** The actor's feature map: the clock features for a time-only actor, else the critic's. */

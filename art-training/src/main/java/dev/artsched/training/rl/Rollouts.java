@@ -29,6 +29,10 @@ final class Rollouts {
     final double[] prior;
     final double[] progress;
     final double[] qEnd;
+    /** Budget-exact clock: each rollout's position on the closed-form prior's clock. */
+    final double[] tau;
+    /** psi after each clock step, {@code b x (K + 1)}, for the greedy grid. */
+    final double[] path;
 
     Rollouts(ArtProblem problem, FeatureMap features, FeatureMap actorFeatures, int b, int k) {
         this.problem = problem;
@@ -52,11 +56,16 @@ final class Rollouts {
         progress = new double[b * k];
         qEnd = new double[b];
         afeats = new double[b * k * na];
-    
+        tau = new double[b];
+        path = new double[b * (k + 1)];
     }
 
-    /** Rolls out B trajectories with the current actor, filling features, theta, means and |Q|. */
-    void run(ArtRlConfig config, double lambda, SpeedPrior prior, Mlp actor, Rng rng) {
+    /**
+     * Rolls out B trajectories with the current actor, filling features, actions, means and |Q|; with
+     * {@code explore} false every action is the actor's mean (the greedy policy, no random draw but the initial
+     * states).
+     */
+    void run(ArtRlConfig config, double lambda, SpeedPrior prior, Mlp actor, Rng rng, boolean explore) {
         Rollouts buf = this;
         int k = config.trainSteps();
         int b = config.batch();
@@ -66,7 +75,15 @@ final class Rollouts {
         double t = problem.sigmaMax();
         double dt = t / k;
         problem.initial().sample(rng, b, buf.x);
+        if (config.budgetExact()) {
+            // antithetic pairs: rollout 2j + 1 starts where rollout 2j does and explores with the opposite noise
+            for (int i = 1; i < b; i += 2) {
+                System.arraycopy(buf.x, (i - 1) * d, buf.x, i * d, d);
+            }
+        }
         java.util.Arrays.fill(buf.psi, 0.0);
+        java.util.Arrays.fill(buf.tau, 0.0);
+        double clockEnd = config.budgetExact() ? prior.clockAt(t) : 0;
         for (int step = 0; step < k; step++) {
             double clock = step * dt;
             for (int i = 0; i < b; i++) {
@@ -82,6 +99,10 @@ final class Rollouts {
                 System.arraycopy(buf.arow, i * na, buf.afeats, (i * k + step) * na, na);
             }
             double[] m = actor.predict(buf.arow, b);
+            if (config.budgetExact()) {
+                exactStep(config, lambda, prior, m, rng, explore, step, clockEnd);
+                continue;
+            }
             for (int i = 0; i < b; i++) {
                 double base = prior == null ? 1.0 : prior.secant(buf.psi[i], dt);
                 buf.prior[i * k + step] = base;
@@ -95,19 +116,20 @@ final class Rollouts {
                 }
                 int idx = i * k + step;
                 double qq = Math.max(buf.qn[idx], config.eps());
-                double theta = mi + Math.sqrt(lambda / qq) * rng.nextGaussian();
+                double theta = explore ? mi + Math.sqrt(lambda / qq) * rng.nextGaussian() : mi;
                 double next = Math.min(Math.max(buf.psi[i] + theta * dt, 0.0), t);
                 double inc = next - buf.psi[i];
                 for (int j = i * d, e = j + d; j < e; j++) {
                     buf.x[j] += inc * buf.f[j];
                 }
                 buf.psi[i] = next;
+                buf.path[i * (k + 1) + step + 1] = next;
                 buf.mean[idx] = mi;
                 buf.theta[idx] = theta;
                 buf.progress[idx] = inc / dt;
             }
         }
-        if (config.trapezoidCost()) {
+        if (config.trapezoidCost() || config.budgetExact()) {
             // |Q| at the final states: the right end of the last step's trapezoid
             for (int i = 0; i < b; i++) {
                 buf.sig[i] = problem.queriedSigma(buf.psi[i]);
@@ -116,6 +138,52 @@ final class Rollouts {
             for (int i = 0; i < b; i++) {
                 buf.qEnd[i] = problem.norm().apply(buf.q, i * d, d);
             }
+        }
+    }
+
+    /**
+     * One step of the budget-exact clock: the actor's output is the mean of log u, u multiplies the uniform share
+     * of the remaining prior clock, g = u / (u + steps left after this one), and the last step takes the rest, so
+     * psi reaches T exactly; the state moves by the realised increment of psi. Rollouts come in antithetic pairs
+     * (opposite exploration noise from the same initial state), which cancels most of the noise of the gradient.
+     */
+    private void exactStep(ArtRlConfig config, double lambda, SpeedPrior prior, double[] m, Rng rng, boolean explore,
+                           int step, double clockEnd) {
+        int k = config.trainSteps();
+        int b = config.batch();
+        int d = problem.dim();
+        double t = problem.sigmaMax();
+        double dt = t / k;
+        double sd = Math.sqrt(lambda);
+        double noise = 0;
+        for (int i = 0; i < b; i++) {
+            noise = i % 2 == 0 ? (explore ? rng.nextGaussian() : 0) : -noise;
+            double mi = m[i];
+            if (!Double.isFinite(mi)) {
+                throw new ArtException("the actor network produced a non-finite mean (" + mi + ") at clock step "
+                        + step + " for rollout " + i + "; expected finite outputs (diverged training)");
+            }
+            int idx = i * k + step;
+            double a = mi + sd * noise;
+            double next;
+            if (step == k - 1) {
+                tau[i] = clockEnd;
+                next = t;
+            } else {
+                double u = Math.exp(Math.max(-50.0, Math.min(50.0, a)));
+                tau[i] += (clockEnd - tau[i]) * (u / (u + (k - step - 1)));
+                next = Math.min(Math.max(prior.psiAtClock(tau[i]), psi[i]), t);
+            }
+            double inc = next - psi[i];
+            for (int j = i * d, e = j + d; j < e; j++) {
+                x[j] += inc * f[j];
+            }
+            psi[i] = next;
+            path[i * (k + 1) + step + 1] = next;
+            mean[idx] = mi;
+            theta[idx] = a;
+            this.prior[idx] = 1.0;
+            progress[idx] = inc / dt;
         }
     }
 }

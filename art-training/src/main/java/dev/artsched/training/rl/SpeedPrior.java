@@ -98,6 +98,19 @@ public final class SpeedPrior {
         return new SpeedPrior(java.util.Arrays.copyOf(ps, n), java.util.Arrays.copyOf(th, n));
     }
 
+    /**
+     * The closed-form time map: the physical time psi reached at clock time {@code tau} in [0, T] (linear between
+     * nodes, clamped at both ends). Inverse of {@link #clockAt}.
+     */
+    public double psiAtClock(double tau) {
+        return interp(tau, clock, psi);
+    }
+
+    /** The clock time at which the closed-form time map reaches the physical time {@code x}. */
+    public double clockAt(double x) {
+        return interp(x, psi, clock);
+    }
+
     /** The speed at physical time {@code x}, linear between nodes, constant outside. */
     public double at(double x) {
         return interp(x, psi, theta);

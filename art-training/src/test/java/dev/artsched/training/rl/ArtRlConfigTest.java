@@ -35,7 +35,7 @@ class ArtRlConfigTest {
                 Map.entry("checkpointEvery", c -> c.withCheckpointEvery(17)),
                 Map.entry("lambda", c -> c.withLambda(0.25)),
                 Map.entry("gammaStep", c -> c.withGammaStep(0.5)),
-                Map.entry("meanHead", c -> c.withMeanHead(ArtRlConfig.MeanHead.EXP)),
+                Map.entry("meanHead", c -> c.withMeanHead(MeanHead.EXP)),
                 Map.entry("timeOnlyActor", c -> c.withTimeOnlyActor(true)),
                 Map.entry("relativeLambda", c -> c.withRelativeLambda(true)),
                 Map.entry("closedFormPrior", c -> c.withClosedFormPrior(true)),
@@ -55,6 +55,11 @@ class ArtRlConfigTest {
             }
             assertEquals(List.of(e.getKey()), changed, "fields changed by the copy for " + e.getKey());
         }
+        ArtRlConfig prior = base.withClosedFormPrior(true);
+        assertEquals(List.of(true, false), List.of(prior.withBudgetExact(true).budgetExact(), prior.budgetExact()));
+        assertEquals(prior, prior.withBudgetExact(true).withBudgetExact(false));
+        org.junit.jupiter.api.Assertions.assertThrows(dev.artsched.scheduler.ArtException.class,
+                () -> base.withBudgetExact(true), "the budget-exact clock needs the closed-form prior");
         ArtRlConfig ref = base.withGammaReference(64, 200);
         assertEquals(64, ref.gammaRollouts());
         assertEquals(200, ref.fineSteps());

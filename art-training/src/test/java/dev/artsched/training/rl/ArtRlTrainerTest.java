@@ -68,7 +68,7 @@ class ArtRlTrainerTest {
 
     @Test
     void softplusActorHeadStartsAtThetaOneAndGivesAValidGrid() {
-        ArtRlConfig c = small(8).withMeanHead(ArtRlConfig.MeanHead.SOFTPLUS).withIterations(1).withDistill(4);
+        ArtRlConfig c = small(8).withMeanHead(MeanHead.SOFTPLUS).withIterations(1).withDistill(4);
         ArtRlResult first = trainer(AnalyticModels.paper1d()).train(c, TrainingRun.quiet());
         // one iteration: every recorded mean is softplus(log(e - 1) + O(0.01)) ~ 1, so the grid is near uniform
         double[] uniform = new double[21];
@@ -76,7 +76,7 @@ class ArtRlTrainerTest {
             uniform[k] = 3.0 * (1 - k / 20.0);
         }
         assertThat(first.sigmas()).containsExactly(uniform, org.assertj.core.api.Assertions.within(0.05));
-        ArtRlResult r = trainer(AnalyticModels.paper1d()).train(small(8).withMeanHead(ArtRlConfig.MeanHead.SOFTPLUS), TrainingRun.quiet());
+        ArtRlResult r = trainer(AnalyticModels.paper1d()).train(small(8).withMeanHead(MeanHead.SOFTPLUS), TrainingRun.quiet());
         Schedule.validate(r.sigmas());
         assertThat(r.training().get("hyperparameters").toString()).contains("actor_mean=softplus");
         assertThat(r.sigmas()).isNotEqualTo(trainer(AnalyticModels.paper1d()).train(small(8), TrainingRun.quiet())
@@ -114,7 +114,7 @@ class ArtRlTrainerTest {
 
     @Test
     void timeOnlyActorWithRelativeLambdaTrainsAndRecordsItsSettings() {
-        ArtRlConfig c = small(4).withTimeOnlyActor(true).withRelativeLambda(true).withMeanHead(ArtRlConfig.MeanHead.SOFTPLUS)
+        ArtRlConfig c = small(4).withTimeOnlyActor(true).withRelativeLambda(true).withMeanHead(MeanHead.SOFTPLUS)
                 .withLambda(0.5);
         ArtRlResult r = trainer(AnalyticModels.paper1d()).train(c, TrainingRun.quiet());
         Schedule.validate(r.sigmas());
@@ -124,7 +124,7 @@ class ArtRlTrainerTest {
                 .contains("lambda_mode=relative");
         // the time-only actor is a different network from the paper's (t, x, psi) actor
         assertThat(r.sigmas()).isNotEqualTo(trainer(AnalyticModels.paper1d())
-                .train(small(4).withRelativeLambda(true).withMeanHead(ArtRlConfig.MeanHead.SOFTPLUS).withLambda(0.5), TrainingRun.quiet())
+                .train(small(4).withRelativeLambda(true).withMeanHead(MeanHead.SOFTPLUS).withLambda(0.5), TrainingRun.quiet())
                 .sigmas());
     }
 
@@ -151,7 +151,7 @@ class ArtRlTrainerTest {
     void closedFormPriorStartsTrainingAtTheClosedFormGrid() {
         ArtProblem p = AnalyticModels.paper1d();
         ArtRlConfig c = small(6).withClosedFormPrior(true).withTimeOnlyActor(true).withMeanHead(
-                ArtRlConfig.MeanHead.EXP).withRelativeLambda(true).withLambda(0.5).withIterations(1).withDistill(4)
+                MeanHead.EXP).withRelativeLambda(true).withLambda(0.5).withIterations(1).withDistill(4)
                 .withTrainSteps(50);
         ArtRlResult first = trainer(p).train(c, TrainingRun.quiet());
         double[] cf = ArtClosedForm.sigmas(ArtRlTrainer.reference(p, c), 50);
@@ -169,7 +169,7 @@ class ArtRlTrainerTest {
     @Test
     void trapezoidCostSpendsOneExtraCallPerIterationAndChangesTheGrid() {
         ArtRlConfig left = small(12).withTimeOnlyActor(true).withRelativeLambda(true).withLambda(0.5)
-                .withMeanHead(ArtRlConfig.MeanHead.EXP).withClosedFormPrior(true).withMonteCarlo(true)
+                .withMeanHead(MeanHead.EXP).withClosedFormPrior(true).withMonteCarlo(true)
                 .withRealizedProgress(true).withGammaStep(0);
         ArtRlResult a = trainer(AnalyticModels.paper1d()).train(left, TrainingRun.quiet());
         ArtRlResult b = trainer(AnalyticModels.paper1d()).train(left.withTrapezoidCost(true), TrainingRun.quiet());
@@ -186,7 +186,7 @@ class ArtRlTrainerTest {
         // 30 iterations, the annealing starts at ceil(0.5 * 30) = 15; the last 40 trajectories at B = 4 (10
         // iterations) are all annealed
         ArtRlConfig plain = small(8).withTimeOnlyActor(true).withRelativeLambda(true).withLambda(0.5)
-                .withMeanHead(ArtRlConfig.MeanHead.EXP).withClosedFormPrior(true).withMonteCarlo(true)
+                .withMeanHead(MeanHead.EXP).withClosedFormPrior(true).withMonteCarlo(true)
                 .withRealizedProgress(true).withGammaStep(0);
         ArtRlConfig annealed = plain.withAnneal(0.01, 0.5);
         assertThat(annealed.annealStart()).isEqualTo(15);
