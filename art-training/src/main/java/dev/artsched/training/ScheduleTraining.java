@@ -10,6 +10,8 @@ import dev.artsched.scheduler.Resampling;
 import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.training.closedform.ArtClosedForm;
+import dev.artsched.training.gits.Gits;
+import dev.artsched.training.refine.Refine;
 import dev.artsched.training.problem.ArtProblem;
 import dev.artsched.training.problem.ReferenceRollouts;
 import dev.artsched.training.problem.Rng;
@@ -31,8 +33,8 @@ import java.util.Objects;
 
 /**
  * The schedule-training service: a typed {@link Request} in, an {@code art-schedule/1} file out, for every grid
- * learner (ART-RL, ART closed form). Opens the model, assembles the learner, runs it (ART-RL with checkpoints,
- * metrics and resume), records full provenance and writes the file atomically.
+ * learner (ART-RL, ART closed form, GITS, refine). Opens the model, assembles the learner, runs it (ART-RL
+ * with checkpoints, metrics and resume), records full provenance and writes the file atomically.
  */
 public final class ScheduleTraining {
     /** Default reference rollouts of the closed form. */
@@ -47,8 +49,12 @@ public final class ScheduleTraining {
     public enum Method {
         /** The actor-critic of ART-RL, distilled into a grid. */
         ART_RL("art-rl", "art-rl"),
-        /** The training-free ART closed form. */
-        CLOSED_FORM("closed-form", "art-closed-form");
+        /** The training-free ART closed form (for Heun the solver-aware rule). */
+        CLOSED_FORM("closed-form", "art-closed-form"),
+        /** GITS' dynamic programming over a fine teacher grid. */
+        GITS("gits", "gits"),
+        /** Direct minimisation of the solver's global error from the best start grid. */
+        REFINE("refine", "refine");
 
         private final String id;
         private final String fileMethod;
@@ -58,7 +64,7 @@ public final class ScheduleTraining {
             this.fileMethod = fileMethod;
         }
 
-        /** The method's short id ({@code art-rl}, {@code closed-form}). */
+        /** The method's short id ({@code art-rl}, {@code closed-form}, {@code gits}, {@code refine}). */
         public String id() {
             return id;
         }
@@ -76,7 +82,7 @@ public final class ScheduleTraining {
                 }
             }
             throw new ArtException("unknown training method '" + ArtException.quote(String.valueOf(text))
-                    + "': expected art-rl or closed-form");
+                    + "': expected art-rl, closed-form, gits or refine");
         }
     }
 
@@ -102,6 +108,9 @@ public final class ScheduleTraining {
         private Path checkpoint;
         private Path metrics;
         private boolean resume;
+        private Gits.Config gits;
+        private Refine.Config refine;
+        private List<Refine.Start> starts = List.of();
 
         private Request(String denoiser, int steps, Solver solver, Method method, Path out) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
@@ -181,6 +190,24 @@ public final class ScheduleTraining {
             return this;
         }
 
+        /** GITS' settings (default {@link Gits.Config#defaults} with the request's seed). */
+        public Request optGits(Gits.Config value) {
+            gits = value;
+            return this;
+        }
+
+        /** Refine's settings (default {@link Refine.Config#defaults} with the request's seed). */
+        public Request optRefine(Refine.Config value) {
+            refine = value;
+            return this;
+        }
+
+        /** Refine's start grids (default: the best of EDM, the closed form and GITS on its validation noises). */
+        public Request optStarts(List<Refine.Start> value) {
+            starts = List.copyOf(value);
+            return this;
+        }
+
         /** The JVP strategy in effect. */
         public TrainingModules.JvpStrategy jvpStrategy() {
             return jvpStrategy != null ? jvpStrategy
@@ -238,9 +265,26 @@ public final class ScheduleTraining {
             double[] sigmas;
             Map<String, Object> training;
             Map<String, Object> run = new LinkedHashMap<>();
-            if (r.method == Method.CLOSED_FORM) {
+            int rollouts = r.rollouts != null ? r.rollouts : CLOSED_FORM_ROLLOUTS;
+            java.util.function.Supplier<double[]> closedForm = () -> closedForm(r, problem, source, rollouts);
+            if (r.method == Method.CLOSED_FORM && r.solver == Solver.HEUN) {
+                GridMethods.Outcome o = GridMethods.heunClosedForm(GridMethods.model(source, false, null),
+                        problem.sigmaMax(), problem.sigmaMin(), r.steps, rollouts, r.seed);
+                sigmas = o.sigmas();
+                training = withProblem(problem, o.training());
+            } else if (r.method == Method.GITS || r.method == Method.REFINE) {
+                Gits.Config gits = r.gits != null ? r.gits : Gits.Config.defaults(r.seed);
+                boolean jvp = r.jvpStrategy() == TrainingModules.JvpStrategy.GRAPH;
+                GridMethods.Outcome o = r.method == Method.GITS
+                        ? GridMethods.gits(GridMethods.model(source, false, null), r.solver, problem.sigmaMax(),
+                        problem.sigmaMin(), r.steps, gits, l)
+                        : GridMethods.refine(GridMethods.model(source, jvp, r.jvpGraph), r.solver, problem.sigmaMax(),
+                        problem.sigmaMin(), r.steps, r.starts, r.refine != null ? r.refine
+                                : Refine.Config.defaults(r.seed), gits, closedForm, l);
+                sigmas = o.sigmas();
+                training = withProblem(problem, o.training());
+            } else if (r.method == Method.CLOSED_FORM) {
                 long t0 = System.nanoTime();
-                int rollouts = r.rollouts != null ? r.rollouts : CLOSED_FORM_ROLLOUTS;
                 ReferenceRollouts ref = ReferenceRollouts.run(problem, rollouts, r.fineSteps, new Rng(r.seed));
                 sigmas = ArtClosedForm.sigmas(ref, r.steps);
                 training = new LinkedHashMap<>(problem.provenance());
@@ -279,6 +323,24 @@ public final class ScheduleTraining {
             file.write(r.out);
             return new Result(file, r.out, run);
         }
+    }
+
+    /** The problem's provenance and range, then {@code extra}. */
+    private static Map<String, Object> withProblem(ArtProblem problem, Map<String, Object> extra) {
+        Map<String, Object> training = new LinkedHashMap<>(problem.provenance());
+        training.put("sigma_max", problem.sigmaMax());
+        training.put("sigma_min", problem.sigmaMin());
+        training.putAll(extra);
+        return training;
+    }
+
+    /** The solver's closed form: ART's Euler rule, or the Heun rule for Heun (a refine start). */
+    private static double[] closedForm(Request r, ArtProblem problem, DenoiserSource source, int rollouts) {
+        if (r.solver == Solver.HEUN) {
+            return GridMethods.heunClosedForm(GridMethods.model(source, false, null), problem.sigmaMax(),
+                    problem.sigmaMin(), r.steps, rollouts, r.seed).sigmas();
+        }
+        return ArtClosedForm.sigmas(ReferenceRollouts.run(problem, rollouts, r.fineSteps, new Rng(r.seed)), r.steps);
     }
 
     /** Clears a killed run's temporaries (resume) or the previous run's metrics (fresh run). */
