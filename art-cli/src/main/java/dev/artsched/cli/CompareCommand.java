@@ -127,6 +127,10 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--resume",
+            description = "Continue interrupted ART-RL and refine runs from their checkpoints in --out.")
+    boolean resume;
+
     @Option(names = "--json", description = "Print compare.json instead of the table.")
     boolean json;
 
@@ -170,7 +174,7 @@ public final class CompareCommand implements Callable<Integer> {
         Comparison.Request request = Comparison.request(denoiser, sv, steps, out).optMethods(ms).optSpecs(schedules)
                 .optUniformSigmaMin(uniformSigmaMin).optEvaluation(samples, evalSeed, batch, referenceSteps)
                 .optTraining(t -> {
-                    t.optJvpGraph(jvp).optSeed(seed).optGits(gits).optRefine(refine)
+                    t.optJvpGraph(jvp).optSeed(seed).optGits(gits).optRefine(refine).optResume(resume)
                             .optReference(rollouts, ScheduleTraining.FINE_STEPS);
                     if (jvp == null && !denoiser.trim().startsWith("analytic:")) {
                         t.optJvpStrategy(TrainingModules.JvpStrategy.FINITE_DIFFERENCE);

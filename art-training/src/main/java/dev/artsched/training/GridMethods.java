@@ -73,7 +73,8 @@ final class GridMethods {
      */
     static Outcome refine(DoubleDenoiser model, Solver solver, double sigmaMax, double sigmaMin, int steps,
                           List<Refine.Start> starts, Refine.Config config, Gits.Config gits,
-                          java.util.function.Supplier<double[]> closedForm, TrainingListener listener) {
+                          java.util.function.Supplier<double[]> closedForm, TrainingListener listener,
+                          Path checkpoint, boolean resume) {
         long calls0 = model.calls();
         long t0 = System.nanoTime();
         List<Refine.Start> from = new ArrayList<>(starts);
@@ -93,8 +94,9 @@ final class GridMethods {
             }
         }
         Refine.Result r = Refine.run(model, solver, sigmaMin, from, config,
-                (it, max, train, valid, best) -> listener.onProgress("refine", it, max));
+                (it, max, train, valid, best) -> listener.onProgress("refine", it, max), checkpoint, resume);
         Map<String, Object> training = new LinkedHashMap<>(r.training());
+        training.put("checkpoint", String.valueOf(checkpoint));
         training.put("denoiser_calls", model.calls() - calls0);
         training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
         return new Outcome(r.sigmas(), training);

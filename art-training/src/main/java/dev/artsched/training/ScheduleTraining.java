@@ -177,14 +177,14 @@ public final class ScheduleTraining {
             return this;
         }
 
-        /** ART-RL's checkpoint and metrics files (defaults: OUT.ckpt and OUT.metrics.jsonl). */
+        /** ART-RL's checkpoint and metrics files (defaults: OUT.ckpt and OUT.metrics.jsonl; refine: the checkpoint). */
         public Request optRunFiles(Path checkpointFile, Path metricsFile) {
             checkpoint = checkpointFile;
             metrics = metricsFile;
             return this;
         }
 
-        /** Continue an interrupted ART-RL run from its checkpoint, if it exists. */
+        /** Continue an interrupted ART-RL or refine run from its checkpoint, if it exists. */
         public Request optResume(boolean value) {
             resume = value;
             return this;
@@ -280,7 +280,7 @@ public final class ScheduleTraining {
                         problem.sigmaMin(), r.steps, gits, l)
                         : GridMethods.refine(GridMethods.model(source, jvp, r.jvpGraph), r.solver, problem.sigmaMax(),
                         problem.sigmaMin(), r.steps, r.starts, r.refine != null ? r.refine
-                                : Refine.Config.defaults(r.seed), gits, closedForm, l);
+                                : Refine.Config.defaults(r.seed), gits, closedForm, l, refineRunFile(r, l), r.resume);
                 sigmas = o.sigmas();
                 training = withProblem(problem, o.training());
             } else if (r.method == Method.CLOSED_FORM) {
@@ -323,6 +323,24 @@ public final class ScheduleTraining {
             file.write(r.out);
             return new Result(file, r.out, run);
         }
+    }
+
+    /** Refine's checkpoint: a resumed run clears a killed run's temporaries and notes a missing checkpoint. */
+    private static Path refineRunFile(Request r, TrainingListener l) {
+        Path ck = r.checkpoint();
+        if (r.resume) {
+            try {
+                for (Path p : List.of(ck, r.out)) {
+                    AtomicFiles.removeTemporaries(p);
+                }
+            } catch (UncheckedIOException e) {
+                throw new ArtException(e.getMessage(), e);
+            }
+            if (!Files.exists(ck)) {
+                l.onNote("no checkpoint at " + ck + ", starting a fresh run");
+            }
+        }
+        return ck;
     }
 
     /** The problem's provenance and range, then {@code extra}. */

@@ -132,6 +132,15 @@ public final class Refine {
     /** Refines the best of {@code starts} for {@code solver} on the model; grids keep sigma_{N-1} above floor. */
     public static Result run(DoubleDenoiser model, Solver solver, double floor, List<Start> starts, Config config,
                              Listener listener) {
+        return run(model, solver, floor, starts, config, listener, null, false);
+    }
+
+    /**
+     * The same, writing a checkpoint after every iteration to {@code checkpoint} (null: none) and, with
+     * {@code resume} and an existing checkpoint, continuing from it.
+     */
+    public static Result run(DoubleDenoiser model, Solver solver, double floor, List<Start> starts, Config config,
+                             Listener listener, java.nio.file.Path checkpoint, boolean resume) {
         if (starts == null || starts.isEmpty()) {
             throw new ArtException("refine needs at least one start grid, found none");
         }
@@ -178,10 +187,13 @@ public final class Refine {
         Map<String, Double> startLosses = new LinkedHashMap<>();
         Start best = null;
         double bestValid = Double.POSITIVE_INFINITY;
+        RefineState saved = resume && checkpoint != null && java.nio.file.Files.exists(checkpoint)
+                ? RefineState.read(checkpoint, steps, solver.id(), config.seed()) : null;
         for (Start s : starts) {
-            double v = valid(model, solver, s.sigmas(), zValid, refValid, nValid);
+            double v = saved != null ? saved.startLosses().getOrDefault(s.label(), Double.POSITIVE_INFINITY)
+                    : valid(model, solver, s.sigmas(), zValid, refValid, nValid);
             startLosses.put(s.label(), v);
-            if (v < bestValid) {
+            if (v < bestValid || best == null) {
                 bestValid = v;
                 best = s;
             }
@@ -195,9 +207,20 @@ public final class Refine {
         int since = 0;
         int it = 0;
         int bestIteration = 0;
+        if (saved != null) {
+            a = saved.a().clone();
+            m1 = saved.m1().clone();
+            m2 = saved.m2().clone();
+            it = saved.iteration();
+            since = saved.since();
+            bestValid = saved.bestValid();
+            bestSigmas = saved.bestSigmas().clone();
+            bestIteration = saved.bestIteration();
+            pick.setState(saved.pick());
+        }
         String stop = "iterations";
         long fdCalls0 = model.calls();
-        while (steps > 1 && it < config.iterations()) {
+        while (steps > 1 && it < config.iterations() && since < config.patience()) {
             if (!useJvp && model.calls() - fdCalls0 + fdPerIteration > config.fdBudget()) {
                 stop = "fd-budget";
                 break;
@@ -231,6 +254,10 @@ public final class Refine {
             } else {
                 since++;
             }
+            if (checkpoint != null) {
+                new RefineState(steps, solver.id(), config.seed(), best.label(), startValid, startLosses, a, m1, m2,
+                        it, since, bestValid, bestSigmas, bestIteration, pick.state()).write(checkpoint);
+            }
             if (listener != null) {
                 listener.onIteration(it, config.iterations(), train, v, bestValid);
             }
@@ -238,6 +265,9 @@ public final class Refine {
                 stop = "early-stopping";
                 break;
             }
+        }
+        if (since >= config.patience()) {
+            stop = "early-stopping";
         }
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("start", best.label());
@@ -251,6 +281,7 @@ public final class Refine {
         training.put("learning_rate", config.learningRate());
         training.put("iterations", it);
         training.put("best_iteration", bestIteration);
+        training.put("resumed_from", saved == null ? 0 : saved.iteration());
         training.put("stop", stop);
         training.put("reference", String.format(Locale.ROOT, "heun on edm rho=7, %d steps to %s",
                 config.referenceSteps(), floor));

@@ -26,13 +26,20 @@ import java.util.Map;
  */
 public final class FamilyBenchmark {
     /** The methods of a cell, in table order. */
-    public static final List<String> METHODS = List.of("uniform", "edm", "closed-form", "gits", "refine");
+    public static final List<String> METHODS = List.of("uniform", "edm", "art-closed-form", "heun-closed-form", "gits",
+            "refine");
 
     private FamilyBenchmark() {
     }
 
-    /** One member's ref-rmse per solver, N and method. */
+    /** One member's ref-rmse per method and N, refine with its defaults. */
     public static Map<String, double[]> member(long seed, Solver solver, int[] steps, int testNoises) {
+        return member(seed, solver, steps, testNoises, Refine.Config.defaults(0));
+    }
+
+    /** One member's ref-rmse per method and N. */
+    public static Map<String, double[]> member(long seed, Solver solver, int[] steps, int testNoises,
+                                               Refine.Config refine) {
         ModelZoo.Member m = ModelZoo.member(seed);
         DoubleDenoiser model = DoubleDenoiser.withJvp(m.model());
         double t = m.sigmaMax();
@@ -42,9 +49,9 @@ public final class FamilyBenchmark {
         double[] ref = GridSolver.solve(model, Solver.HEUN, GridSolver.edmGrid(t, smin, 512, 7), z, testNoises);
         HeunClosedForm.Density density = solver == Solver.HEUN
                 ? HeunClosedForm.density(model, t, smin, 128, 64, 0) : null;
-        var rollouts = solver == Solver.EULER ? dev.artsched.training.problem.ReferenceRollouts.run(
+        var rollouts = dev.artsched.training.problem.ReferenceRollouts.run(
                 AnalyticModels.problem(m.name(), AnalyticModels.exactFlow(m.name()), t, smin), 256, 1000,
-                new dev.artsched.training.problem.Rng(0)) : null;
+                new dev.artsched.training.problem.Rng(0));
         Map<String, double[]> out = new LinkedHashMap<>();
         for (String method : METHODS) {
             out.put(method, new double[steps.length]);
@@ -58,14 +65,17 @@ public final class FamilyBenchmark {
             }
             grids.put("uniform", uni);
             grids.put("edm", GridSolver.edmGrid(t, smin, n, 7));
-            grids.put("closed-form", solver == Solver.HEUN ? HeunClosedForm.sigmas(density, n)
-                    : ArtClosedForm.sigmas(rollouts, n));
+            grids.put("art-closed-form", ArtClosedForm.sigmas(rollouts, n));
+            if (solver == Solver.HEUN) {
+                grids.put("heun-closed-form", HeunClosedForm.sigmas(density, n));
+            }
             grids.put("gits", Gits.search(model, solver, t, smin, n, Gits.Config.defaults(0), null).sigmas());
             List<Refine.Start> starts = new ArrayList<>();
-            for (String k : List.of("uniform", "edm", "closed-form", "gits")) {
-                starts.add(new Refine.Start(k, grids.get(k)));
+            for (Map.Entry<String, double[]> e : grids.entrySet()) {
+                starts.add(new Refine.Start(e.getKey(), e.getValue()));
             }
-            grids.put("refine", Refine.run(model, solver, smin, starts, Refine.Config.defaults(0), null).sigmas());
+            grids.put("refine", Refine.run(model, solver, smin, starts, refine, null).sigmas());
+            out.get("heun-closed-form")[i] = Double.NaN;
             for (Map.Entry<String, double[]> e : grids.entrySet()) {
                 double loss = GridSolver.loss(GridSolver.solve(model, solver, e.getValue(), z, testNoises), ref, d);
                 out.get(e.getKey())[i] = Math.sqrt(loss);
@@ -81,6 +91,7 @@ public final class FamilyBenchmark {
         int[] steps = {5, 10, 18};
         List<double[]> ratiosBest = new ArrayList<>();
         List<Double> heun10 = new ArrayList<>();
+        List<Double> heun10Solver = new ArrayList<>();
         int gitsWins = 0;
         int cells = 0;
         System.out.println("member | solver | N | " + String.join(" | ", METHODS) + " | refine/best-other");
@@ -95,14 +106,15 @@ public final class FamilyBenchmark {
                     for (String m : METHODS) {
                         double v = r.get(m)[i];
                         b.append(String.format(Locale.ROOT, " | %.4g", v));
-                        if (!m.equals("refine")) {
+                        if (!m.equals("refine") && !Double.isNaN(v)) {
                             best = Math.min(best, v);
                         }
                     }
                     double ratio = r.get("refine")[i] / best;
                     ratiosBest.add(new double[] {ratio});
                     if (solver == Solver.HEUN && steps[i] == 10) {
-                        heun10.add(r.get("refine")[i] / r.get("closed-form")[i]);
+                        heun10.add(r.get("refine")[i] / r.get("art-closed-form")[i]);
+                        heun10Solver.add(r.get("refine")[i] / r.get("heun-closed-form")[i]);
                     }
                     if (r.get("gits")[i] < r.get("edm")[i]) {
                         gitsWins++;
@@ -115,11 +127,16 @@ public final class FamilyBenchmark {
         }
         double worst = ratiosBest.stream().mapToDouble(x -> x[0]).max().orElse(Double.NaN);
         double[] h = heun10.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = h.length == 0 ? Double.NaN : h.length % 2 == 1 ? h[h.length / 2]
+        double median = median(h);
+        double[] hs = heun10Solver.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf(Locale.ROOT, "cells %d: worst refine / best other %.4f; median Heun N=10 refine / ART closed "
+                + "form %.3f %s; refine / Heun closed form %.3f; GITS below EDM in %d of %d cells (%.0f%%)%n", cells,
+                worst, median, Arrays.toString(Arrays.stream(h).map(x -> Math.round(x * 1000) / 1000.0).toArray()),
+                median(hs), gitsWins, cells, 100.0 * gitsWins / cells);
+    }
+
+    private static double median(double[] h) {
+        return h.length == 0 ? Double.NaN : h.length % 2 == 1 ? h[h.length / 2]
                 : 0.5 * (h[h.length / 2 - 1] + h[h.length / 2]);
-        System.out.printf(Locale.ROOT, "cells %d: worst refine / best other %.4f; median Heun N=10 refine / closed "
-                + "form %.3f %s; GITS below EDM in %d of %d cells (%.0f%%)%n", cells, worst, median,
-                Arrays.toString(Arrays.stream(h).map(x -> Math.round(x * 1000) / 1000.0).toArray()), gitsWins, cells,
-                100.0 * gitsWins / cells);
     }
 }

@@ -88,6 +88,21 @@ class RefineTest {
     }
 
     @Test
+    void aResumedRunEndsExactlyWhereAnUninterruptedOneDoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Refine.Config full = new Refine.Config(32, 32, 16, 20, 0.05, 100, 100, Refine.Gradient.JVP, 0, 4);
+        List<Refine.Start> starts = List.of(new Refine.Start("start", START));
+        Refine.Result straight = Refine.run(DoubleDenoiser.withJvp(MIX), Solver.HEUN, 0.002, starts, full, null);
+        java.nio.file.Path ck = dir.resolve("refine.ckpt");
+        Refine.run(DoubleDenoiser.withJvp(MIX), Solver.HEUN, 0.002, starts, full.withIterations(8, 100), null, ck,
+                false);
+        Refine.Result resumed = Refine.run(DoubleDenoiser.withJvp(MIX), Solver.HEUN, 0.002, starts, full, null, ck,
+                true);
+        assertThat(resumed.training()).containsEntry("resumed_from", 8);
+        assertThat(resumed.sigmas()).containsExactly(straight.sigmas());
+        assertThat(resumed.bestValid()).isEqualTo(straight.bestValid());
+    }
+
+    @Test
     void finiteDifferencesStandInWithoutAJvp() {
         DoubleDenoiser model = DoubleDenoiser.forwardOnly(MIX);
         Refine.Config config = new Refine.Config(16, 16, 16, 10, 0.05, 10, 100, Refine.Gradient.AUTO, 100_000, 1);
