@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
             EvalCommand.class,
             Paper1dCommand.class,
             dev.artsched.cli.DemoCommand.class,
+            CompareCommand.class,
             dev.artsched.cli.SampleCommand.class,
             dev.artsched.cli.ImportCommand.class,
             CommandLine.HelpCommand.class,

@@ -275,6 +275,20 @@ public final class DemoCommand implements Callable<Integer> {
             }
             sb.append('\n');
         }
+        Map<Integer, double[]> edm = cells.getOrDefault("edm", Map.of());
+        for (Map.Entry<String, Map<Integer, double[]>> row : cells.entrySet()) {
+            if (!row.getKey().startsWith("art:")) {
+                continue;
+            }
+            for (Map.Entry<Integer, double[]> c : row.getValue().entrySet()) {
+                double[] e = edm.get(c.getKey());
+                if (e != null && c.getValue()[0] > e[0]) {
+                    sb.append(String.format(Locale.ROOT, "note: %s loses to EDM at N=%d (FID %.3f vs %.3f)%n",
+                            row.getKey().contains("closed-form") ? "art closed form" : "art-rl (quick run)",
+                            c.getKey(), c.getValue()[0], e[0]));
+                }
+            }
+        }
         return sb.toString();
     }
 

@@ -8,6 +8,8 @@ import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.training.rl.ArtRlConfig;
 import dev.artsched.training.TrainingModules;
+import dev.artsched.training.gits.Gits;
+import dev.artsched.training.refine.Refine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,7 +64,7 @@ public final class TrainCommand implements Callable<Integer> {
     String solver;
 
     @Option(names = "--method", defaultValue = "art-rl", paramLabel = "METHOD",
-            description = "art-rl (default) or closed-form.")
+            description = "art-rl (default), closed-form (for heun the solver-aware rule), gits or refine.")
     String method;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Schedule file to write.")
@@ -72,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--iterations", paramLabel = "I",
-            description = "ART-RL iterations (robust: 7000; paper: 5000).")
+            description = "ART-RL iterations (robust: 7000; paper: 5000); refine's iterations at most (150).")
     Integer iterations;
 
     @Option(names = "--batch", defaultValue = "16", paramLabel = "B",
@@ -194,6 +196,15 @@ public final class TrainCommand implements Callable<Integer> {
             + "writing (64 samples, ref-rmse).")
     boolean noGuard;
 
+    @Option(names = "--teacher-steps", paramLabel = "M",
+            description = "gits (and refine's GITS start): steps of the fine teacher grid (default 60).")
+    Integer teacherSteps;
+
+    @Option(names = "--fd-budget", paramLabel = "CALLS",
+            description = "refine without a JVP: denoiser calls finite-difference gradients may spend (default "
+                    + "2000000; 0 forbids them).")
+    Long fdBudget;
+
     @Option(names = "--json", description = "Print one JSON object describing the result.")
     boolean json;
 
@@ -226,8 +237,16 @@ public final class TrainCommand implements Callable<Integer> {
                     + "the graph strategy; found none (use --jvp-strategy fd for finite differences)");
         }
         ScheduleTraining.Result result;
-        if (m == ScheduleTraining.Method.CLOSED_FORM) {
-            result = ScheduleTraining.train(request, new TrainingBar(spec, "ART-RL", 0));
+        if (m != ScheduleTraining.Method.ART_RL) {
+            Gits.Config g = Gits.Config.defaults(seed);
+            request.optGits(new Gits.Config(teacherSteps != null ? teacherSteps : g.teacherSteps(), g.substeps(),
+                    g.warmup(), g.coeff(), seed));
+            Refine.Config rc = Refine.Config.defaults(seed);
+            request.optRefine(rc.withGradient(rc.gradient(), fdBudget != null ? fdBudget : rc.fdBudget())
+                    .withIterations(iterations != null ? iterations : rc.iterations(), rc.patience()));
+            try (TrainingBar bar = new TrainingBar(spec, m.id(), 0)) {
+                result = ScheduleTraining.train(request, bar);
+            }
         } else {
             ArtRlConfig config = artRlConfig(fine);
             request.optArtRl(config);
@@ -313,7 +332,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             return ScheduleTraining.Method.parse(text);
         } catch (ArtException e) {
-            throw new ArtException("--method expected art-rl or closed-form, found '" + text + "'");
+            throw new ArtException("--method expected art-rl, closed-form, gits or refine, found '" + text + "'");
         }
     }
 

@@ -10,13 +10,15 @@ import java.util.Locale;
 
 /**
  * A training run's progress on stderr: a bar opened at the first iteration (so errors found before training
- * starts stay one clean line) showing the live gamma and budget error, and notes as {@code art: note:} lines.
+ * starts stay one clean line) showing the live gamma and budget error, one bar per phase of the other grid methods,
+ * and notes as {@code art: note:} lines.
  */
 final class TrainingBar implements TrainingListener, AutoCloseable {
     private final CommandSpec spec;
     private final String task;
     private final long max;
     private ProgressBar bar;
+    private String phase;
 
     TrainingBar(CommandSpec spec, String task, long max) {
         this.spec = spec;
@@ -31,6 +33,16 @@ final class TrainingBar implements TrainingListener, AutoCloseable {
         }
         bar.stepTo(s.iteration());
         bar.setExtraMessage(String.format(Locale.ROOT, " gamma %.4f budget %+.3f", s.gamma(), s.budgetError()));
+    }
+
+    @Override
+    public void onProgress(String name, long done, long total) {
+        if (bar == null || !name.equals(phase)) {
+            close();
+            phase = name;
+            bar = CliSupport.progressBar(spec, name, total);
+        }
+        bar.stepTo(done);
     }
 
     @Override

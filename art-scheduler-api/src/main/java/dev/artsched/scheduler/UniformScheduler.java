@@ -5,8 +5,9 @@ import dev.artsched.scheduler.spi.TimestepSchedulerProvider;
 import java.util.Map;
 
 /**
- * Equally spaced sigmas. Options: {@code sigma_max} (default 80), {@code sigma_min} (default 0, the paper's
- * Uniform grid s_k = T (1 - k/N)).
+ * Equally spaced sigmas. Options: {@code sigma_max} (default 80, or the model's), {@code sigma_min} (default 0, the
+ * paper's Uniform grid s_k = T (1 - k/N), whatever the model's sigma_min: a last Heun step from a tiny sigma_min
+ * after equal steps blows up).
  */
 public final class UniformScheduler extends FormulaScheduler {
 
@@ -23,6 +24,13 @@ public final class UniformScheduler extends FormulaScheduler {
     @Override
     FormulaScheduler withRange(double min, double max) {
         return new UniformScheduler(min, max, explicitMin, explicitMax);
+    }
+
+    /** Takes the model's sigma_max only: the paper's Uniform ends at 0 unless the spec names a sigma_min. */
+    @Override
+    public TimestepScheduler withModelRange(SigmaRange range) {
+        java.util.Objects.requireNonNull(range, "range");
+        return super.withModelRange(new SigmaRange(java.util.OptionalDouble.empty(), range.sigmaMax()));
     }
 
     @Override

@@ -24,7 +24,8 @@ class ModelRangeTest {
         if (!opts.containsKey("sigma_max") && max.isPresent()) {
             opts.put("sigma_max", Double.toString(max.getAsDouble()));
         }
-        if (!opts.containsKey("sigma_min") && min.isPresent()) {
+        // deliberate difference: the paper's Uniform keeps sigma_min = 0 unless the spec names one
+        if (!opts.containsKey("sigma_min") && min.isPresent() && !parsed.name().equals("uniform")) {
             opts.put("sigma_min", Double.toString(min.getAsDouble()));
         }
         if (opts.isEmpty()) {
@@ -59,8 +60,10 @@ class ModelRangeTest {
         assertThat(s.name()).isEqualTo(TimestepSchedulers.create("edm:sigma_max=80.0,sigma_min=0.002").name())
                 .isEqualTo("edm:rho=7.0,sigma_min=0.002,sigma_max=80.0");
         TimestepScheduler u = TimestepSchedulers.create("uniform").withModelRange(SigmaRange.of(0.002, 80));
-        assertThat(u.name()).isEqualTo("uniform:sigma_min=0.002,sigma_max=80.0");
-        assertThat(u.schedule(4).sigma(3)).isEqualTo(0.002);
+        assertThat(u.name()).isEqualTo("uniform:sigma_min=0.0,sigma_max=80.0");
+        assertThat(u.schedule(4).sigmas()).containsExactly(80, 60, 40, 20, 0);
+        TimestepScheduler v = TimestepSchedulers.create("uniform:sigma_min=0.002").withModelRange(SigmaRange.of(0.03, 80));
+        assertThat(v.schedule(4).sigma(3)).isEqualTo(0.002);
     }
 
     @Test

@@ -1,28 +1,26 @@
 package dev.artsched.training;
 
-import java.io.UncheckedIOException;
+import dev.artsched.eval.QualityGuard;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import dev.artsched.scheduler.ArtException;
-import dev.artsched.internal.AtomicFiles;
 import dev.artsched.scheduler.Resampling;
 import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.training.closedform.ArtClosedForm;
+import dev.artsched.training.gits.Gits;
+import dev.artsched.training.refine.Refine;
 import dev.artsched.training.problem.ArtProblem;
 import dev.artsched.training.problem.ReferenceRollouts;
 import dev.artsched.training.problem.Rng;
 import dev.artsched.training.rl.ArtRlConfig;
 import dev.artsched.training.rl.ArtRlResult;
 import dev.artsched.training.rl.ArtRlTrainer;
-import dev.artsched.training.run.Checkpoint;
 import dev.artsched.training.run.TrainingListener;
 import dev.artsched.training.run.TrainingRun;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +30,8 @@ import java.util.Objects;
 
 /**
  * The schedule-training service: a typed {@link Request} in, an {@code art-schedule/1} file out, for every grid
- * learner (ART-RL, ART closed form). Opens the model, assembles the learner, runs it (ART-RL with checkpoints,
- * metrics and resume), records full provenance and writes the file atomically.
+ * learner (ART-RL, ART closed form, GITS, refine). Opens the model, assembles the learner, runs it (ART-RL
+ * with checkpoints, metrics and resume), records full provenance and writes the file atomically.
  */
 public final class ScheduleTraining {
     /** Default reference rollouts of the closed form. */
@@ -48,8 +46,12 @@ public final class ScheduleTraining {
     public enum Method {
         /** The actor-critic of ART-RL, distilled into a grid. */
         ART_RL("art-rl", "art-rl"),
-        /** The training-free ART closed form. */
-        CLOSED_FORM("closed-form", "art-closed-form");
+        /** The training-free ART closed form (for Heun the solver-aware rule). */
+        CLOSED_FORM("closed-form", "art-closed-form"),
+        /** GITS' dynamic programming over a fine teacher grid. */
+        GITS("gits", "gits"),
+        /** Direct minimisation of the solver's global error from the best start grid. */
+        REFINE("refine", "refine");
 
         private final String id;
         private final String fileMethod;
@@ -59,7 +61,7 @@ public final class ScheduleTraining {
             this.fileMethod = fileMethod;
         }
 
-        /** The method's short id ({@code art-rl}, {@code closed-form}). */
+        /** The method's short id ({@code art-rl}, {@code closed-form}, {@code gits}, {@code refine}). */
         public String id() {
             return id;
         }
@@ -77,7 +79,7 @@ public final class ScheduleTraining {
                 }
             }
             throw new ArtException("unknown training method '" + ArtException.quote(String.valueOf(text))
-                    + "': expected art-rl or closed-form");
+                    + "': expected art-rl, closed-form, gits or refine");
         }
     }
 
@@ -103,6 +105,9 @@ public final class ScheduleTraining {
         private Path checkpoint;
         private Path metrics;
         private boolean resume;
+        private Gits.Config gits;
+        private Refine.Config refine;
+        private List<Refine.Start> starts = List.of();
         private boolean guard = true;
 
         private Request(String denoiser, int steps, Solver solver, Method method, Path out) {
@@ -170,14 +175,14 @@ public final class ScheduleTraining {
             return this;
         }
 
-        /** ART-RL's checkpoint and metrics files (defaults: OUT.ckpt and OUT.metrics.jsonl). */
+        /** ART-RL's checkpoint and metrics files (defaults: OUT.ckpt and OUT.metrics.jsonl; refine: the checkpoint). */
         public Request optRunFiles(Path checkpointFile, Path metricsFile) {
             checkpoint = checkpointFile;
             metrics = metricsFile;
             return this;
         }
 
-        /** Continue an interrupted ART-RL run from its checkpoint, if it exists. */
+        /** Continue an interrupted ART-RL or refine run from its checkpoint, if it exists. */
         public Request optResume(boolean value) {
             resume = value;
             return this;
@@ -189,6 +194,24 @@ public final class ScheduleTraining {
          */
         public Request optGuard(boolean value) {
             guard = value;
+            return this;
+        }
+
+        /** GITS' settings (default {@link Gits.Config#defaults} with the request's seed). */
+        public Request optGits(Gits.Config value) {
+            gits = value;
+            return this;
+        }
+
+        /** Refine's settings (default {@link Refine.Config#defaults} with the request's seed). */
+        public Request optRefine(Refine.Config value) {
+            refine = value;
+            return this;
+        }
+
+        /** Refine's start grids (default: the best of EDM, the closed form and GITS on its validation noises). */
+        public Request optStarts(List<Refine.Start> value) {
+            starts = List.copyOf(value);
             return this;
         }
 
@@ -206,12 +229,12 @@ public final class ScheduleTraining {
 
         /** ART-RL's checkpoint file in effect. */
         public Path checkpoint() {
-            return checkpoint != null ? checkpoint : sibling(out, ".ckpt");
+            return checkpoint != null ? checkpoint : RunFiles.sibling(out, ".ckpt");
         }
 
         /** ART-RL's metrics file in effect. */
         public Path metrics() {
-            return metrics != null ? metrics : sibling(out, ".metrics.jsonl");
+            return metrics != null ? metrics : RunFiles.sibling(out, ".metrics.jsonl");
         }
     }
 
@@ -248,12 +271,30 @@ public final class ScheduleTraining {
             String schedName = r.name != null ? r.name
                     : r.method.id() + "-" + model + "-" + r.solver.id() + "-" + r.steps;
             double[] sigmas;
-            double[] closedForm = null;
+            double[] learnedClosedForm = null;
             Map<String, Object> training;
             Map<String, Object> run = new LinkedHashMap<>();
-            if (r.method == Method.CLOSED_FORM) {
+            int rollouts = r.rollouts != null ? r.rollouts : CLOSED_FORM_ROLLOUTS;
+            java.util.function.Supplier<double[]> closedForm = () -> closedForm(r, problem, source, rollouts);
+            if (r.method == Method.CLOSED_FORM && r.solver == Solver.HEUN) {
+                GridMethods.Outcome o = GridMethods.heunClosedForm(GridMethods.model(source, false, null),
+                        problem.sigmaMax(), problem.sigmaMin(), r.steps, rollouts, r.seed);
+                sigmas = o.sigmas();
+                training = withProblem(problem, o.training());
+            } else if (r.method == Method.GITS || r.method == Method.REFINE) {
+                Gits.Config gits = r.gits != null ? r.gits : Gits.Config.defaults(r.seed);
+                boolean jvp = r.jvpStrategy() == TrainingModules.JvpStrategy.GRAPH;
+                GridMethods.Outcome o = r.method == Method.GITS
+                        ? GridMethods.gits(GridMethods.model(source, false, null), r.solver, problem.sigmaMax(),
+                        problem.sigmaMin(), r.steps, gits, l)
+                        : GridMethods.refine(GridMethods.model(source, jvp, r.jvpGraph), r.solver, problem.sigmaMax(),
+                        problem.sigmaMin(), r.steps, r.starts, r.refine != null ? r.refine
+                                : Refine.Config.defaults(r.seed), gits, closedForm, l,
+                                RunFiles.prepareRefine(r.resume, r.checkpoint(), r.out, l), r.resume);
+                sigmas = o.sigmas();
+                training = withProblem(problem, o.training());
+            } else if (r.method == Method.CLOSED_FORM) {
                 long t0 = System.nanoTime();
-                int rollouts = r.rollouts != null ? r.rollouts : CLOSED_FORM_ROLLOUTS;
                 ReferenceRollouts ref = ReferenceRollouts.run(problem, rollouts, r.fineSteps, new Rng(r.seed));
                 sigmas = ArtClosedForm.sigmas(ref, r.steps);
                 training = new LinkedHashMap<>(problem.provenance());
@@ -272,12 +313,12 @@ public final class ScheduleTraining {
                 int k = config.trainSteps();
                 Path ck = r.checkpoint();
                 Path met = r.metrics();
-                prepareRunFiles(r, ck, met, l);
+                RunFiles.prepareArtRl(r.resume, ck, met, r.out, l);
                 ArtRlTrainer trainer = TrainingModules.get(injector, ArtRlTrainer.class);
                 ArtRlResult result = trainer.train(config, new TrainingRun(ck, r.resume, met, l));
                 sigmas = k == r.steps ? result.sigmas() : Resampling.timeMap(result.sigmas(), r.steps);
                 double[] cf = result.convergence().closedFormGrid();
-                closedForm = k == r.steps ? cf : Resampling.timeMap(cf, r.steps);
+                learnedClosedForm = k == r.steps ? cf : Resampling.timeMap(cf, r.steps);
                 training = new LinkedHashMap<>(result.training());
                 training.put("train_steps", k);
                 training.put("resample", k == r.steps ? "none" : "time-map");
@@ -291,8 +332,12 @@ public final class ScheduleTraining {
             training.put("solver", r.solver.id());
             QualityGuard guard = null;
             if (r.guard) {
+                // the closed form a learner must beat: ART-RL's own (Euler rule) or the solver's closed form
+                double[] rival = r.method == Method.CLOSED_FORM ? null
+                        : learnedClosedForm != null && r.solver == Solver.EULER ? learnedClosedForm
+                        : closedForm.get();
                 guard = QualityGuard.check(source.denoiser(), new Schedule(schedName, sigmas, r.method.id()),
-                        r.solver, closedForm);
+                        r.solver, rival);
                 training.put("guard", guard.describe());
             }
             ScheduleFile file = new ScheduleFile(schedName, sigmas, r.solver, problem.sigmaMin(), problem.sigmaMax(),
@@ -302,31 +347,22 @@ public final class ScheduleTraining {
         }
     }
 
-    /** Clears a killed run's temporaries (resume) or the previous run's metrics (fresh run). */
-    private static void prepareRunFiles(Request r, Path ck, Path met, TrainingListener l) {
-        try {
-            if (r.resume) {
-                // a run killed mid-write leaves hidden temporary siblings; this run is their only writer
-                for (Path p : List.of(ck, met, r.out)) {
-                    AtomicFiles.removeTemporaries(p);
-                }
-                if (!Files.exists(ck)) {
-                    l.onNote("no checkpoint at " + ck + ", starting a fresh run");
-                } else {
-                    Checkpoint.read(ck);
-                }
-            } else if (Files.exists(met)) {
-                Files.delete(met);
-            }
-        } catch (UncheckedIOException e) {
-            throw new ArtException(e.getMessage(), e);
-        } catch (IOException e) {
-            throw new ArtException("cannot remove the previous run's metrics " + met + ": " + e.getMessage(), e);
-        }
+    /** The problem's provenance and range, then {@code extra}. */
+    private static Map<String, Object> withProblem(ArtProblem problem, Map<String, Object> extra) {
+        Map<String, Object> training = new LinkedHashMap<>(problem.provenance());
+        training.put("sigma_max", problem.sigmaMax());
+        training.put("sigma_min", problem.sigmaMin());
+        training.putAll(extra);
+        return training;
     }
 
-    private static Path sibling(Path file, String suffix) {
-        return file.resolveSibling(file.getFileName().toString().replaceAll("\\.json$", "") + suffix);
+    /** The solver's closed form: ART's Euler rule, or the Heun rule for Heun (a refine start). */
+    private static double[] closedForm(Request r, ArtProblem problem, DenoiserSource source, int rollouts) {
+        if (r.solver == Solver.HEUN) {
+            return GridMethods.heunClosedForm(GridMethods.model(source, false, null), problem.sigmaMax(),
+                    problem.sigmaMin(), r.steps, rollouts, r.seed).sigmas();
+        }
+        return ArtClosedForm.sigmas(ReferenceRollouts.run(problem, rollouts, r.fineSteps, new Rng(r.seed)), r.steps);
     }
 
     /** The grid as printed in one-line summaries: {@code [80.0000, 12.3400, ..., 0.0000]}. */

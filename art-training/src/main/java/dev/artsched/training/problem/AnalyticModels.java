@@ -3,6 +3,7 @@ package dev.artsched.training.problem;
 import dev.artsched.sampling.JvpDenoiser;
 import dev.artsched.sampling.analytic.GaussianDenoiser;
 import dev.artsched.sampling.analytic.GaussianMixtureDenoiser;
+import dev.artsched.sampling.analytic.ModelZoo;
 import dev.artsched.scheduler.ArtException;
 
 import java.util.LinkedHashMap;
@@ -14,7 +15,7 @@ import java.util.Map;
  * The analytic models selectable as {@code --denoiser analytic:NAME}: {@code gauss1d} (the paper's 1-D
  * benchmark, data N(0, 1), T = 3, initial state from the exact marginal N(0, 1 + T^2)) and {@code mixture2d}
  * (four equal Gaussians at (+-1, +-1) with std 0.25, T = 10 like the shipped ONNX model, initial state
- * T * N(0, I)).
+ * T * N(0, I)); members of the generated family as {@code zoo-SEED} ({@link ModelZoo}, initial state T * N(0, I)).
  */
 public final class AnalyticModels {
     /** Prefix of analytic model specs on the command line. */
@@ -34,7 +35,10 @@ public final class AnalyticModels {
 
     /** The denoiser (with its exact JVP) called {@code name}. */
     public static JvpDenoiser denoiser(String name) {
-        switch (name) {
+        if (name != null && name.startsWith(ModelZoo.PREFIX)) {
+            return ModelZoo.parse(name).model();
+        }
+        switch (name == null ? "" : name) {
             case "gauss1d":
                 return GaussianDenoiser.paper1d();
             case "mixture2d":
@@ -54,6 +58,9 @@ public final class AnalyticModels {
     /** The model's default T. */
     public static double defaultSigmaMax(String name) {
         denoiser(name);
+        if (name.startsWith(ModelZoo.PREFIX)) {
+            return ModelZoo.parse(name).sigmaMax();
+        }
         return "gauss1d".equals(name) ? GAUSS1D_T : MIXTURE2D_T;
     }
 

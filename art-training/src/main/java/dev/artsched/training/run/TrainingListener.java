@@ -1,6 +1,9 @@
 package dev.artsched.training.run;
 
-/** Observes a training run: one call per ART-RL iteration, one per checkpoint written, and notes for the user. */
+/**
+ * Observes a training run: one call per ART-RL iteration, one per checkpoint written, progress of the other grid
+ * methods, and notes for the user.
+ */
 public interface TrainingListener {
 
     /** A listener that ignores everything. */
@@ -13,6 +16,10 @@ public interface TrainingListener {
 
     /** Called after a checkpoint was written for {@code iteration} completed iterations. */
     default void onCheckpoint(int iteration, java.nio.file.Path path) {
+    }
+
+    /** Called as a grid method other than ART-RL advances: {@code done} of {@code total} units of {@code phase}. */
+    default void onProgress(String phase, long done, long total) {
     }
 
     /** Called with a one-line note for the user (for example: no checkpoint to resume, starting afresh). */

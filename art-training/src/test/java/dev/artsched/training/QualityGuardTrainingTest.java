@@ -1,5 +1,6 @@
 package dev.artsched.training;
 
+import dev.artsched.eval.QualityGuard;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.ScheduleFile;
@@ -14,7 +15,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class QualityGuardTest {
+class QualityGuardTrainingTest {
     @TempDir
     Path dir;
 

@@ -1,7 +1,5 @@
-package dev.artsched.training;
+package dev.artsched.eval;
 
-import dev.artsched.eval.RefRmse;
-import dev.artsched.eval.ReferenceSolutions;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.sampling.StepListener;
 import dev.artsched.scheduler.Schedule;

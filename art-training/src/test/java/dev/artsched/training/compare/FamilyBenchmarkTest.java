@@ -1,0 +1,29 @@
+package dev.artsched.training.compare;
+
+import dev.artsched.scheduler.Solver;
+import dev.artsched.training.refine.Refine;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A three-member smoke run of the family benchmark (the full run is a documented main, not a unit test). */
+class FamilyBenchmarkTest {
+
+    @Test
+    void refineMatchesTheBestOtherMethodAndGitsBeatsEdmOnThreeMembers() {
+        Refine.Config refine = new Refine.Config(512, 512, 64, 60, 0.05, 20, 128, Refine.Gradient.AUTO, 0, 0);
+        for (long seed : new long[] {1, 2, 6}) {
+            Map<String, double[]> r = FamilyBenchmark.member(seed, Solver.EULER, new int[] {5}, 2048, refine);
+            double best = Double.POSITIVE_INFINITY;
+            for (String m : FamilyBenchmark.METHODS) {
+                if (!m.equals("refine") && !Double.isNaN(r.get(m)[0])) {
+                    best = Math.min(best, r.get(m)[0]);
+                }
+            }
+            assertThat(r.get("refine")[0]).as("zoo-%d refine", seed).isLessThanOrEqualTo(1.05 * best);
+            assertThat(r.get("gits")[0]).as("zoo-%d gits", seed).isLessThan(r.get("edm")[0]);
+        }
+    }
+}
