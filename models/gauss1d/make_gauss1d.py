@@ -1,4 +1,4 @@
-"""Exports the 1-D Gaussian benchmark of ART.md section 4, D(x; s) = x / (1 + s^2), with its JVP graph.
+"""Exports the 1-D Gaussian benchmark of docs/MATH.md section 4, D(x; s) = x / (1 + s^2), with its JVP graph.
 
 Run from the repository root: /usr/bin/python3 models/gauss1d/make_gauss1d.py
 Writes denoiser.onnx, denoiser_jvp.onnx and model.json next to this script.

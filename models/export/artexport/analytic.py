@@ -1,7 +1,7 @@
 """Closed-form denoisers shipped as ONNX test models, each with its hand-written dual twin.
 
 * ``Gaussian``: data N(mu, s0^2 I): D(x; s) = mu + s0^2 / (s0^2 + s^2) (x - mu). With mu = 0, s0 = 1 in one
-  dimension this is the 1-D benchmark of ART.md section 4, D(x; s) = x / (1 + s^2).
+  dimension this is the 1-D benchmark of docs/MATH.md section 4, D(x; s) = x / (1 + s^2).
 * ``GaussianMixture``: sum_k w_k N(m_k, s_k^2 I) in d dimensions, posterior weights by a softmax; the
   same formulas as ``dev.artsched.sampling.analytic.GaussianMixtureDenoiser`` in Java.
 """

@@ -1,4 +1,4 @@
-"""``export_denoiser``: writes ``denoiser.onnx`` and ``denoiser_jvp.onnx`` (ARCHITECTURE.md contract) with a
+"""``export_denoiser``: writes ``denoiser.onnx`` and ``denoiser_jvp.onnx`` (the contract of docs/ARCHITECTURE.md) with a
 dynamic batch dimension and ``art.*`` metadata, after checking the JVP twin against an fp64 central finite
 difference of the plain model."""
 import copy
