@@ -7,6 +7,7 @@ import com.google.inject.util.Modules;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.internal.AtomicFiles;
 import dev.artsched.scheduler.Resampling;
+import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.training.closedform.ArtClosedForm;
@@ -102,16 +103,15 @@ public final class ScheduleTraining {
         private Path checkpoint;
         private Path metrics;
         private boolean resume;
+        private String owner;
+        private boolean trustJvp;
 
         private Request(String denoiser, int steps, Solver solver, Method method, Path out) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
             this.solver = Objects.requireNonNull(solver, "solver");
             this.method = Objects.requireNonNull(method, "method");
             this.out = Objects.requireNonNull(out, "out");
-            if (steps < 1) {
-                throw new ArtException("the number of steps must be >= 1, found " + steps);
-            }
-            this.steps = steps;
+            this.steps = Schedule.checkSteps(steps);
         }
 
         /** The model's exported JVP graph (ONNX models; without it finite differences are used). */
@@ -146,9 +146,11 @@ public final class ScheduleTraining {
 
         /** The closed form's reference rollouts (default 1024) and fine-grid steps (default 1000). */
         public Request optReference(Integer rolloutCount, int fine) {
-            if (fine < 1 || (rolloutCount != null && rolloutCount < 1)) {
-                throw new ArtException("the reference rollouts and fine steps must be >= 1, found " + rolloutCount
-                        + " and " + fine);
+            if (fine < 1 || fine > Schedule.MAX_STEPS || (rolloutCount != null
+                    && (rolloutCount < 1 || rolloutCount > ArtRlConfig.MAX_ROLLOUTS))) {
+                throw new ArtException("the reference rollouts must be in [1, " + ArtRlConfig.MAX_ROLLOUTS
+                        + "] and the fine steps in [1, " + Schedule.MAX_STEPS + "], found " + rolloutCount + " and "
+                        + fine);
             }
             rollouts = rolloutCount;
             fineSteps = fine;
@@ -178,6 +180,18 @@ public final class ScheduleTraining {
         /** Continue an interrupted ART-RL run from its checkpoint, if it exists. */
         public Request optResume(boolean value) {
             resume = value;
+            return this;
+        }
+
+        /** How this run names itself to a second run that finds its files locked (default: the process). */
+        public Request optOwner(String value) {
+            owner = value;
+            return this;
+        }
+
+        /** Skip the check of the JVP graph against finite differences at load (default: check). */
+        public Request optTrustJvp(boolean value) {
+            trustJvp = value;
             return this;
         }
 
@@ -226,8 +240,17 @@ public final class ScheduleTraining {
     /** Trains, writes the schedule file and returns it; the listener sees every ART-RL iteration and notes. */
     public static Result train(Request r, TrainingListener listener) {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        Map<String, Path> outputs = RunFiles.outputs(r.out, r.method == Method.ART_RL ? r.checkpoint() : null,
+                r.method == Method.ART_RL ? r.metrics() : null);
+        RunFiles.check(outputs, RunFiles.inputs(r.denoiser, r.jvpGraph));
+        try (RunFiles locks = RunFiles.lock(outputs, r.owner)) {
+            return trainLocked(r, l);
+        }
+    }
+
+    private static Result trainLocked(Request r, TrainingListener l) {
         List<Module> modules = List.of(Modules.override(TrainingModules.standard(r.denoiser, r.jvpStrategy(),
-                r.jvpGraph, r.sigmaMax, r.sigmaMin)).with(TrainingModules.features(r.features)));
+                r.jvpGraph, r.trustJvp, r.sigmaMax, r.sigmaMin)).with(TrainingModules.features(r.features)));
         Injector injector = TrainingModules.injector(modules);
         try (DenoiserSource source = TrainingModules.get(injector, DenoiserSource.class)) {
             ArtProblem problem = TrainingModules.get(injector, ArtProblem.class);
