@@ -126,6 +126,11 @@ public final class EvalCommand implements Callable<Integer> {
         CliSupport.range("--samples", samples, 2, CliSupport.MAX_COUNT);
         CliSupport.range("--batch", batch, 1, CliSupport.MAX_BATCH);
         CliSupport.range("--reference-steps", referenceSteps, 1, CliSupport.MAX_STEPS);
+        CliSupport.sigma("--reference-sigma-min", referenceSigmaMin);
+        if (!(referenceRho > 0 && referenceRho <= dev.artsched.scheduler.EdmScheduler.MAX_RHO)) {
+            throw new ArtException("--reference-rho must be in (0, " + dev.artsched.scheduler.EdmScheduler.MAX_RHO
+                    + "], found " + referenceRho);
+        }
         if (metricId.equals(RefRmse.ID) && (features != null || refStats != null || saveRefStats != null)) {
             throw new ArtException("--features, --ref-stats and --save-ref-stats need --metric fid, found --metric "
                     + metricId);

@@ -116,6 +116,28 @@ class HostileCasesTest {
         assertThat(OutputLock.lockFile(out)).doesNotExist();
     }
 
+    @Test
+    void case2AnotherProcessHoldingTheOutputIsNamed() throws Exception {
+        Path out = dir.resolve("o.json");
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HoldLock.class.getName(), out.toString()).start();
+        try {
+            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    holder.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(r.readLine()).isEqualTo("locked");
+            CliRun run = failsWithOneLine("schedule", "--scheduler", "edm", "--steps", "3", "--out", out.toString());
+            assertThat(run.err()).contains("another run is writing it (pid " + holder.pid())
+                    .contains("held by a test");
+            assertThat(out).doesNotExist();
+        } finally {
+            holder.getOutputStream().close();
+            assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(OutputLock.lockFile(out)).doesNotExist();
+        assertThat(CliRun.run("schedule", "--scheduler", "edm", "--steps", "3", "--out", out.toString())
+                .exitCode()).isZero();
+    }
+
     // 3. --resume checks the model's content (sha256) and the settings against the checkpoint.
     @Test
     void case3ResumeRefusesAChangedModelOrSettings() throws IOException {

@@ -13,16 +13,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An advisory lock on one output file, held for a whole run: a hidden sibling {@code .NAME.lock} locked with
  * {@link FileChannel#tryLock()} and holding the owner's description, so a second writer (another process, or
  * another run in this process) fails at once with a message naming the running one. The lock file is removed on
- * {@link #close()}; a lock file left by a killed process holds no lock and is taken over. Locks are advisory:
- * they keep out other runs of this library, not arbitrary programs.
+ * {@link #close()}; a lock file left by a killed process holds no lock and is taken over. POSIX locks belong to
+ * the process and any close of the file drops them, so this process's own locks are also kept in a table (a second
+ * run in the same JVM never opens a locked file) and the check that the locked file is still the one at the path
+ * uses stat only. Locks are advisory: they keep out other runs of this library, not arbitrary programs.
  */
 public final class OutputLock implements AutoCloseable {
+    private static final Map<Path, String> HELD = new ConcurrentHashMap<>();
     private final Path lockFile;
     private final FileChannel channel;
     private final FileLock lock;
@@ -49,56 +55,79 @@ public final class OutputLock implements AutoCloseable {
      */
     public static OutputLock acquire(Path target, String what, String owner) {
         Path file = lockFile(target);
-        String token = UUID.randomUUID().toString();
         String text = "pid " + ProcessHandle.current().pid() + ", started "
-                + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ": " + oneLine(owner) + "\n" + token + "\n";
-        for (int attempt = 0; attempt < 20; attempt++) {
-            FileChannel ch = null;
-            try {
-                Files.createDirectories(file.getParent());
-                ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
-                FileLock l;
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ": " + oneLine(owner) + "\n";
+        // POSIX record locks belong to the process and any close of the file drops them: a second lock attempt
+        // from this process must never open the lock file, so this process's own locks are known here
+        String mine = HELD.putIfAbsent(file, text);
+        if (mine != null) {
+            throw refused("cannot write " + what + " " + target + ": another run is writing it ("
+                    + mine.strip() + "); wait for it to finish or choose another output");
+        }
+        boolean done = false;
+        try {
+            for (int attempt = 0; attempt < 20; attempt++) {
+                FileChannel ch = null;
                 try {
-                    l = ch.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    l = null;
-                }
-                if (l == null) {
-                    String holder = holder(file);
-                    ch.close();
-                    throw refused("cannot write " + what + " " + target + ": another run is writing it ("
-                            + holder + "); wait for it to finish or choose another output");
-                }
-                ch.truncate(0);
-                ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
-                ch.force(false);
-                // the previous holder may have deleted the file between our open and our lock: retry on a new one
-                if (text.equals(read(file))) {
-                    return new OutputLock(file, ch, l);
-                }
-                l.release();
-                ch.close();
-            } catch (UncheckedIOException e) {
-                throw e;
-            } catch (IOException e) {
-                closeQuietly(ch);
-                if (unwritable(e)) {
-                    // nothing can be written next to the target, so no second writer can succeed either: the
-                    // output's own write reports the real cause (read-only file system, full disk)
+                    Files.createDirectories(file.getParent());
+                    Object before = key(file);
+                    ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
+                    FileLock l;
                     try {
-                        Files.deleteIfExists(file);
-                    } catch (IOException ignored) {
-                        // a stale empty lock file holds no lock
+                        l = ch.tryLock();
+                    } catch (OverlappingFileLockException e) {
+                        l = null;
                     }
-                    return new OutputLock(null, null, null);
+                    if (l == null) {
+                        ch.close();
+                        throw refused("cannot write " + what + " " + target + ": another run is writing it ("
+                                + holder(file) + "); wait for it to finish or choose another output");
+                    }
+                    // the file locked must still be the one at the path: a releasing holder deletes it, and a
+                    // lock on a deleted file guards nothing (stat only: opening the file would drop the lock)
+                    if (before != null && before.equals(key(file))) {
+                        ch.truncate(0);
+                        ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
+                        done = true;
+                        return new OutputLock(file, ch, l);
+                    }
+                    l.release();
+                    ch.close();
+                } catch (UncheckedIOException e) {
+                    throw e;
+                } catch (IOException e) {
+                    closeQuietly(ch);
+                    if (unwritable(e)) {
+                        // nothing can be written next to the target, so no second writer can succeed either: the
+                        // output's own write reports the real cause (read-only file system, full disk)
+                        try {
+                            Files.deleteIfExists(file);
+                        } catch (IOException ignored) {
+                            // a stale empty lock file holds no lock
+                        }
+                        return new OutputLock(null, null, null);
+                    }
+                    throw new UncheckedIOException("cannot lock " + what + " " + target + " (lock file " + file
+                            + "): " + AtomicFiles.describe(e), e);
                 }
-                throw new UncheckedIOException("cannot lock " + what + " " + target + " (lock file " + file + "): "
-                        + AtomicFiles.describe(e), e);
+            }
+            throw refused("cannot lock " + what + " " + target + ": its lock file " + file
+                    + " keeps changing; expected one writer at a time");
+        } finally {
+            if (!done) {
+                HELD.remove(file);
             }
         }
-        throw refused("cannot lock " + what + " " + target + ": its lock file " + file
-                + " keeps changing; expected one writer at a time");
+    }
+
+    /** The file's identity (device and inode) by stat, or null when it does not exist. */
+    private static Object key(Path file) throws IOException {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     private static boolean unwritable(IOException e) {
@@ -157,6 +186,9 @@ public final class OutputLock implements AutoCloseable {
     public void close() {
         if (lockFile == null) {
             return;
+        }
+        if (HELD.remove(lockFile) == null) {
+            return; // closed before
         }
         try {
             Files.deleteIfExists(lockFile);
