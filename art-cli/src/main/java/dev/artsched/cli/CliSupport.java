@@ -159,6 +159,8 @@ public final class CliSupport {
         if (text == null || text.isBlank()) {
             text = e.getClass().getSimpleName();
         }
+        // library advice the command line cannot follow (it has no option for tensor names)
+        text = text.replace(" (tensor names can be overridden with OnnxOptions.builder().optNames(...))", "");
         return oneLine(text);
     }
 

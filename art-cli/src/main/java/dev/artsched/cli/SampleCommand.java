@@ -100,7 +100,7 @@ public final class SampleCommand implements Callable<Integer> {
                     CliSupport.printJson(spec.commandLine().getOut(), result);
                 } else {
                     spec.commandLine().getOut().printf("wrote %d samples (%s, %d steps, NFE %d) to %s%n", samples,
-                            s.name(), steps, grid.nfe(sv), out);
+                            CliSupport.oneLine(s.name()), steps, grid.nfe(sv), CliSupport.oneLine(out.toString()));
                     spec.commandLine().getOut().flush();
                 }
             }

@@ -268,7 +268,7 @@ public final class TrainCommand implements Callable<Integer> {
             j.put("wall_seconds", file.training().get("wall_seconds"));
             CliSupport.printJson(o, j);
         } else {
-            o.printf(Locale.ROOT, "wrote %s (%s, %s, N = %d): %s%n", out, file.method(), sol.id(), steps,
+            o.printf(Locale.ROOT, "wrote %s (%s, %s, N = %d): %s%n", CliSupport.oneLine(out.toString()), file.method(), sol.id(), steps,
                     ScheduleTraining.format(file.sigmas()));
             o.flush();
         }

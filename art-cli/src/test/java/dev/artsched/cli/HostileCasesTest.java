@@ -371,6 +371,12 @@ class HostileCasesTest {
         assertThat(CliSupport.oneLine("\u001b[0;93mshape\u001b[m mismatch\r\nat\tnode\u0007 x"))
                 .isEqualTo("shape mismatch at\\u0009node\\u0007 x");
         assertThat(CliSupport.message(new OutOfMemoryError("Java heap space"))).doesNotContain("--samples");
+        // library advice the command line cannot follow is dropped
+        TestGraphs.Spec wrong = new TestGraphs.Spec();
+        wrong.x = "input";
+        Path named = Files.write(dir.resolve("named.onnx"), TestGraphs.build(wrong));
+        assertThat(failsWithOneLine("eval", "--denoiser", named.toString(), "--schedule", "edm").err())
+                .contains("wrong signature").doesNotContain("OnnxOptions");
     }
 
     @Test
