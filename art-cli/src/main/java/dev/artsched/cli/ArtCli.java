@@ -56,6 +56,7 @@ public final class ArtCli implements Callable<Integer> {
         cmd.setParameterExceptionHandler(new CliSupport.UsageErrorHandler());
         cmd.setExecutionExceptionHandler(new CliSupport.ExecutionErrorHandler());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.registerConverter(java.nio.file.Path.class, new CliSupport.PathConverter());
         return cmd;
     }
 

@@ -62,6 +62,28 @@ public final class CliSupport {
         }
     }
 
+    /** Largest number of steps of any grid option (the schedule files' limit). */
+    public static final int MAX_STEPS = dev.artsched.scheduler.Schedule.MAX_STEPS;
+    /** Largest batch of any option. */
+    public static final int MAX_BATCH = 65_536;
+    /** Largest number of samples, rollouts, iterations or trajectories of any option. */
+    public static final int MAX_COUNT = 10_000_000;
+
+    /** {@code value} when it lies in [min, max], else one {@link ArtException} naming the option and the bounds. */
+    public static int range(String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ArtException(option + " must be in [" + min + ", " + max + "], found " + value);
+        }
+        return value;
+    }
+
+    /** Checks a noise-level option (null: not given) against {@link dev.artsched.scheduler.SigmaRange#checkSigma}. */
+    public static void sigma(String option, Double value) {
+        if (value != null) {
+            dev.artsched.scheduler.SigmaRange.checkSigma(option, value);
+        }
+    }
+
     /** The shared Jackson mapper (compact output). */
     public static ObjectMapper json() {
         return JSON;
@@ -108,7 +130,7 @@ public final class CliSupport {
             return USAGE;
         }
         if (e instanceof ArtException || e instanceof IOException || e instanceof UncheckedIOException
-                || e instanceof OutOfMemoryError) {
+                || e instanceof OutOfMemoryError || e instanceof java.nio.file.InvalidPathException) {
             return ERROR;
         }
         return INTERNAL;
@@ -120,11 +142,16 @@ public final class CliSupport {
         if (e instanceof ArtException) {
             text = e.getMessage();
         } else if (e instanceof UncheckedIOException u && u.getCause() != null) {
-            text = ioMessage(u.getCause());
+            // a message of its own is ready for the user (AtomicFiles, OutputLock); else describe the cause
+            text = u.getMessage() != null && !u.getMessage().equals(String.valueOf(u.getCause()))
+                    ? u.getMessage() : ioMessage(u.getCause());
+        } else if (e instanceof java.nio.file.InvalidPathException p) {
+            text = pathMessage(p.getInput());
         } else if (e instanceof IOException) {
             text = ioMessage((IOException) e);
         } else if (e instanceof OutOfMemoryError) {
-            text = "out of memory (" + e.getMessage() + "); try fewer --samples or a smaller --batch, or raise -Xmx";
+            text = "out of memory (" + e.getMessage() + "); try smaller sizes or counts, or raise -Xmx "
+                    + "(ART_JAVA_OPTS=-Xmx8g)";
         } else {
             text = "unexpected " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
                     + " (run with --verbose for the stack trace)";
@@ -132,7 +159,72 @@ public final class CliSupport {
         if (text == null || text.isBlank()) {
             text = e.getClass().getSimpleName();
         }
-        return text.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+        // library advice the command line cannot follow (it has no option for tensor names)
+        text = text.replace(" (tensor names can be overridden with OnnxOptions.builder().optNames(...))", "");
+        return oneLine(text);
+    }
+
+    /**
+     * {@code text} as one printable line: ANSI escape sequences removed, line breaks folded into spaces, other
+     * control characters shown as {@code \\uXXXX}.
+     */
+    public static String oneLine(String text) {
+        String t = text.replaceAll("\u001B\\[[0-9;?]*[ -/]*[@-~]", "").replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+        StringBuilder b = new StringBuilder(t.length());
+        t.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x202E || c == 0x200F) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
+    }
+
+    /**
+     * The path given to {@code option}; a value this system's file-name encoding cannot represent is one
+     * {@link ArtException} naming the option and the remedy instead of an {@code InvalidPathException}.
+     */
+    public static java.nio.file.Path path(String option, String value) {
+        try {
+            return java.nio.file.Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ArtException(option + ": " + pathMessage(value), e);
+        }
+    }
+
+    static String pathMessage(String value) {
+        String enc = System.getProperty("sun.jnu.encoding", java.nio.charset.Charset.defaultCharset().name());
+        return "cannot use the path '" + oneLine(value).replace("\uFFFD", "?") + "': expected characters the "
+                + "file-name encoding " + enc + " can represent, found others (run under a UTF-8 locale, e.g. "
+                + "LC_ALL=C.UTF-8; the art launcher does this itself)";
+    }
+
+    /** How this run describes itself to a second run that finds its outputs locked. */
+    public static String owner(CommandSpec spec) {
+        java.util.List<String> args = spec.commandLine().getParseResult() == null ? java.util.List.of()
+                : spec.commandLine().getParseResult().originalArgs();
+        String text = "art " + spec.name() + " " + String.join(" ", args);
+        CommandSpec root = spec;
+        while (root.parent() != null) {
+            root = root.parent();
+        }
+        if (root.commandLine().getParseResult() != null) {
+            text = "art " + String.join(" ", root.commandLine().getParseResult().originalArgs());
+        }
+        return oneLine(text);
+    }
+
+    /** Picocli's converter for every {@code Path} option: a clear message for undecodable values. */
+    static final class PathConverter implements CommandLine.ITypeConverter<java.nio.file.Path> {
+        @Override
+        public java.nio.file.Path convert(String value) {
+            try {
+                return java.nio.file.Path.of(value);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new CommandLine.TypeConversionException(pathMessage(value));
+            }
+        }
     }
 
     private static String ioMessage(IOException e) {
@@ -228,7 +320,7 @@ public final class CliSupport {
         }
 
         private static String message(String text) {
-            return text == null ? "invalid command line" : text.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+            return text == null ? "invalid command line" : oneLine(text);
         }
     }
 

@@ -107,29 +107,16 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (trainSteps < 1) {
-            throw new ArtException("--train-steps must be >= 1, found " + trainSteps);
-        }
+        CliSupport.range("--train-steps", trainSteps, 1, CliSupport.MAX_STEPS);
         for (int n : steps) {
-            if (n < 1) {
-                throw new ArtException("--steps: every step count must be >= 1, found " + n);
-            }
+            CliSupport.range("--steps", n, 1, CliSupport.MAX_STEPS);
         }
-        if (iterations < 1) {
-            throw new ArtException("--iterations must be >= 1, found " + iterations);
-        }
-        if (batch < 1) {
-            throw new ArtException("--batch must be >= 1, found " + batch);
-        }
-        if (referenceSteps < 1) {
-            throw new ArtException("--reference-steps must be >= 1, found " + referenceSteps);
-        }
-        if (rollouts < 1 || fineSteps < 1) {
-            throw new ArtException("--rollouts and --fine-steps must be >= 1, found " + rollouts + " and " + fineSteps);
-        }
-        if (samples < 2) {
-            throw new ArtException("--samples must be >= 2, found " + samples);
-        }
+        CliSupport.range("--iterations", iterations, 1, CliSupport.MAX_COUNT);
+        CliSupport.range("--batch", batch, 1, dev.artsched.training.rl.ArtRlConfig.MAX_BATCH);
+        CliSupport.range("--reference-steps", referenceSteps, 1, CliSupport.MAX_STEPS);
+        CliSupport.range("--rollouts", rollouts, 1, dev.artsched.training.rl.ArtRlConfig.MAX_ROLLOUTS);
+        CliSupport.range("--fine-steps", fineSteps, 1, CliSupport.MAX_STEPS);
+        CliSupport.range("--samples", samples, 2, CliSupport.MAX_COUNT);
         if (!model.matches("[A-Za-z0-9._-]+")) {
             throw new ArtException("--model must name a bundled model ([A-Za-z0-9._-]+), found '" + model + "'");
         }

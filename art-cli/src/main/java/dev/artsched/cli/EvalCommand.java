@@ -121,15 +121,15 @@ public final class EvalCommand implements Callable<Integer> {
             throw new ArtException("--metric: expected ref-rmse or fid, found '" + metric + "'");
         }
         for (int n : steps) {
-            if (n < 1) {
-                throw new ArtException("--steps: every step count must be >= 1, found " + n);
-            }
+            CliSupport.range("--steps", n, 1, CliSupport.MAX_STEPS);
         }
-        if (samples < 2) {
-            throw new ArtException("--samples must be >= 2, found " + samples);
-        }
-        if (batch < 1) {
-            throw new ArtException("--batch must be >= 1, found " + batch);
+        CliSupport.range("--samples", samples, 2, CliSupport.MAX_COUNT);
+        CliSupport.range("--batch", batch, 1, CliSupport.MAX_BATCH);
+        CliSupport.range("--reference-steps", referenceSteps, 1, CliSupport.MAX_STEPS);
+        CliSupport.sigma("--reference-sigma-min", referenceSigmaMin);
+        if (!(referenceRho > 0 && referenceRho <= dev.artsched.scheduler.EdmScheduler.MAX_RHO)) {
+            throw new ArtException("--reference-rho must be in (0, " + dev.artsched.scheduler.EdmScheduler.MAX_RHO
+                    + "], found " + referenceRho);
         }
         if (metricId.equals(RefRmse.ID) && (features != null || refStats != null || saveRefStats != null)) {
             throw new ArtException("--features, --ref-stats and --save-ref-stats need --metric fid, found --metric "
@@ -138,7 +138,19 @@ public final class EvalCommand implements Callable<Integer> {
         if (metricId.equals(FidMetric.ID) && features == null) {
             throw new ArtException("--metric fid needs --features F.onnx (or --features identity)");
         }
-        try (DenoiserSource source = DenoiserSource.open(denoiser)) {
+        Outputs files = new Outputs().model("--denoiser", denoiser).input("--ref-stats", refStats)
+                .output("--save-ref-stats", saveRefStats);
+        if (features != null && !features.equals("identity")) {
+            files.input("--features", CliSupport.path("--features", features));
+        }
+        for (String s : schedules) {
+            files.spec("--schedule", s);
+        }
+        if (plots != null) {
+            files.output("--plots", plots.resolve("error-vs-nfe.png")).output("--plots", plots.resolve("sigmas.png"));
+        }
+        try (Outputs locked = files.check(false).lock(CliSupport.owner(spec));
+             DenoiserSource source = DenoiserSource.open(denoiser)) {
             Denoiser d = source.denoiser();
             List<Evaluation.Candidate> candidates = new ArrayList<>();
             for (String s : schedules) {

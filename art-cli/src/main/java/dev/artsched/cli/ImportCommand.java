@@ -58,25 +58,33 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object describing the result.")
     boolean json;
 
+    @Option(names = "--force", description = "Replace a symbolic link at an output path with a regular file (the "
+            + "link itself, never its target; FIFOs, directories and devices are never replaced).")
+    boolean force;
+
     @Override
     public Integer call() {
         return CliSupport.run(spec, () -> {
-            String text;
-            String origin;
-            if (source.from != null) {
-                try {
-                    text = Files.readString(source.from);
-                } catch (IOException e) {
-                    throw new ArtException("cannot read sigma list " + source.from + ": " + CliSupport.message(e));
+            ScheduleFile f;
+            try (Outputs files = new Outputs().input("--from", source.from).output("--out", out).check(force)
+                    .lock(CliSupport.owner(spec))) {
+                String text;
+                String origin;
+                if (source.from != null) {
+                    try {
+                        text = Files.readString(source.from);
+                    } catch (IOException e) {
+                        throw new ArtException("cannot read sigma list " + source.from + ": " + CliSupport.message(e));
+                    }
+                    origin = source.from.toString();
+                } else {
+                    text = source.sigmas;
+                    origin = "--sigmas";
                 }
-                origin = source.from.toString();
-            } else {
-                text = source.sigmas;
-                origin = "--sigmas";
+                Terminal t = CliSupport.forOption("--terminal", () -> Terminal.parse(terminal));
+                f = ScheduleFile.importList(name, text, origin, t);
+                f.write(out);
             }
-            Terminal t = CliSupport.forOption("--terminal", () -> Terminal.parse(terminal));
-            ScheduleFile f = ScheduleFile.importList(name, text, origin, t);
-            f.write(out);
             if (json) {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("name", f.name());
@@ -86,7 +94,8 @@ public final class ImportCommand implements Callable<Integer> {
                 r.put("out", out.toString());
                 CliSupport.printJson(spec.commandLine().getOut(), r);
             } else {
-                spec.commandLine().getOut().printf("wrote %s (%d steps) to %s%n", f.name(), f.steps(), out);
+                spec.commandLine().getOut().printf("wrote %s (%d steps) to %s%n", CliSupport.oneLine(f.name()),
+                        f.steps(), CliSupport.oneLine(out.toString()));
                 spec.commandLine().getOut().flush();
             }
             return CliSupport.OK;

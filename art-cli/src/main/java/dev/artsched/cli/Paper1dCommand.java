@@ -49,7 +49,14 @@ public final class Paper1dCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CliSupport.run(spec, this::execute);
+        return CliSupport.run(spec, () -> {
+            CliSupport.range("--iterations", iterations, 1, CliSupport.MAX_COUNT);
+            CliSupport.range("--batch", batch, 1, dev.artsched.training.rl.ArtRlConfig.MAX_BATCH);
+            CliSupport.range("--mc-samples", mcSamples, 1, CliSupport.MAX_COUNT);
+            try (Outputs files = new Outputs().output("--out", out).check(false).lock(CliSupport.owner(spec))) {
+                return execute();
+            }
+        });
     }
 
     private Integer execute() {

@@ -61,20 +61,22 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object describing the result.")
     boolean json;
 
+    @Option(names = "--force", description = "Replace a symbolic link at an output path with a regular file (the "
+            + "link itself, never its target; FIFOs, directories and devices are never replaced).")
+    boolean force;
+
     @Override
     public Integer call() {
         return CliSupport.run(spec, () -> {
-            if (steps < 1) {
-                throw new ArtException("--steps must be >= 1, found " + steps);
-            }
+            CliSupport.range("--steps", steps, 1, CliSupport.MAX_STEPS);
             if (samples < 1 || samples > 10_000) {
                 throw new ArtException("--samples must be in 1..10000, found " + samples);
             }
-            if (batch < 1) {
-                throw new ArtException("--batch must be >= 1, found " + batch);
-            }
+            CliSupport.range("--batch", batch, 1, CliSupport.MAX_BATCH);
             Solver sv = Solver.parse(solver);
-            try (DenoiserSource source = DenoiserSource.open(denoiser)) {
+            try (Outputs files = new Outputs().model("--denoiser", denoiser).spec("--scheduler", scheduler)
+                    .output("--out", out).check(force).lock(CliSupport.owner(spec));
+                 DenoiserSource source = DenoiserSource.open(denoiser)) {
                 Denoiser d = source.denoiser();
                 long[] shape = d.sampleShape();
                 if (shape.length != 3) {
@@ -98,7 +100,7 @@ public final class SampleCommand implements Callable<Integer> {
                     CliSupport.printJson(spec.commandLine().getOut(), result);
                 } else {
                     spec.commandLine().getOut().printf("wrote %d samples (%s, %d steps, NFE %d) to %s%n", samples,
-                            s.name(), steps, grid.nfe(sv), out);
+                            CliSupport.oneLine(s.name()), steps, grid.nfe(sv), CliSupport.oneLine(out.toString()));
                     spec.commandLine().getOut().flush();
                 }
             }

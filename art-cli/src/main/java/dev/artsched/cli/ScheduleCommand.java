@@ -90,6 +90,10 @@ public final class ScheduleCommand implements Callable<Integer> {
             description = "Solver recorded in --out and used for the NFE shown (euler|heun).")
     String solver;
 
+    @Option(names = "--force", description = "Replace a symbolic link at an output path with a regular file (the "
+            + "link itself, never its target; FIFOs, directories and devices are never replaced).")
+    boolean force;
+
     @Override
     public Integer call() {
         return CliSupport.run(spec, () -> {
@@ -97,28 +101,33 @@ public final class ScheduleCommand implements Callable<Integer> {
                 throw new ArtException("--json conflicts with --format " + format.id()
                         + ": expected one output format");
             }
-            if (steps < 1) {
-                throw new ArtException("--steps must be >= 1, found " + steps);
-            }
+            CliSupport.range("--steps", steps, 1, CliSupport.MAX_STEPS);
             Solver sv = solver == null ? null : Solver.parse(solver);
-            Schedule s = TimestepSchedulers.schedule(scheduler, steps);
-            if (out != null) {
-                Map<String, Object> training = new LinkedHashMap<>();
-                training.put("scheduler", scheduler);
-                ScheduleFile.of(s, sv, "formula", training).write(out);
+            try (Outputs files = new Outputs().spec("--scheduler", scheduler).output("--out", out).check(force)) {
+                Schedule s = TimestepSchedulers.schedule(scheduler, steps);
+                if (out != null) {
+                    files.lock(CliSupport.owner(spec));
+                    Map<String, Object> training = new LinkedHashMap<>();
+                    training.put("scheduler", scheduler);
+                    ScheduleFile.of(s, sv, "formula", training).write(out);
+                }
+                print(s, sv);
             }
-            PrintWriter w = spec.commandLine().getOut();
-            Format f = json ? Format.JSON : format;
-            switch (f) {
-                case JSON -> CliSupport.printJson(w, toJson(s, sv));
-                case CSV -> w.print(csv(s));
-                case DIFFUSERS -> w.println(SigmaText.format(s, SigmaText.Format.DIFFUSERS));
-                case COMFYUI -> w.println(SigmaText.format(s, SigmaText.Format.COMFYUI));
-                default -> w.print(table(s, sv));
-            }
-            w.flush();
             return CliSupport.OK;
         });
+    }
+
+    private void print(Schedule s, Solver sv) {
+        PrintWriter w = spec.commandLine().getOut();
+        Format f = json ? Format.JSON : format;
+        switch (f) {
+            case JSON -> CliSupport.printJson(w, toJson(s, sv));
+            case CSV -> w.print(csv(s));
+            case DIFFUSERS -> w.println(SigmaText.format(s, SigmaText.Format.DIFFUSERS));
+            case COMFYUI -> w.println(SigmaText.format(s, SigmaText.Format.COMFYUI));
+            default -> w.print(table(s, sv));
+        }
+        w.flush();
     }
 
     /** The JSON object printed with {@code --json}. */
@@ -154,7 +163,7 @@ public final class ScheduleCommand implements Callable<Integer> {
 
     static String table(Schedule s, Solver sv) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# ").append(s.name()).append("  N=").append(s.steps());
+        sb.append("# ").append(CliSupport.oneLine(s.name())).append("  N=").append(s.steps());
         for (Solver v : Solver.values()) {
             if (sv == null || sv == v) {
                 sb.append("  nfe(").append(v.id()).append(")=").append(s.nfe(v));
@@ -162,7 +171,7 @@ public final class ScheduleCommand implements Callable<Integer> {
         }
         sb.append('\n');
         if (!s.source().isEmpty()) {
-            sb.append("# ").append(s.source()).append('\n');
+            sb.append("# ").append(CliSupport.oneLine(s.source())).append('\n');
         }
         sb.append(String.format(Locale.ROOT, "%5s  %s%n", "step", "sigma"));
         for (int i = 0; i <= s.steps(); i++) {

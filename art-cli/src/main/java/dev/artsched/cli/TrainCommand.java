@@ -208,6 +208,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object describing the result.")
     boolean json;
 
+    @Option(names = "--trust-jvp", description = "Skip the check of the --jvp graph against finite differences of "
+            + "the model at load (4 random points, relative error <= 0.1).")
+    boolean trustJvp;
+
+    @Option(names = "--force", description = "Replace a symbolic link at an output path with a regular file (the "
+            + "link itself, never its target; FIFOs, directories and devices are never replaced).")
+    boolean force;
+
     @Override
     public Integer call() {
         return CliSupport.run(spec, this::execute);
@@ -216,17 +224,27 @@ public final class TrainCommand implements Callable<Integer> {
     private Integer execute() {
         Solver sol = Solver.parse(solver);
         ScheduleTraining.Method m = method(method);
-        if (steps < 1) {
-            throw new ArtException("--steps must be >= 1, found " + steps);
-        }
+        CliSupport.range("--steps", steps, 1, CliSupport.MAX_STEPS);
         int fine = fineSteps != null ? fineSteps : ScheduleTraining.FINE_STEPS;
-        if (fine < 1 || (rollouts != null && rollouts < 1)) {
-            throw new ArtException("--rollouts and --fine-steps must be >= 1, found " + rollouts + " and " + fine);
+        CliSupport.range("--fine-steps", fine, 1, CliSupport.MAX_STEPS);
+        if (rollouts != null) {
+            CliSupport.range("--rollouts", rollouts, 1, ArtRlConfig.MAX_ROLLOUTS);
         }
+        if (trainSteps != null) {
+            CliSupport.range("--train-steps", trainSteps, 1, CliSupport.MAX_STEPS);
+        }
+        if (iterations != null) {
+            CliSupport.range("--iterations", iterations, 1, CliSupport.MAX_COUNT);
+        }
+        CliSupport.range("--batch", batch, 1, ArtRlConfig.MAX_BATCH);
+        CliSupport.range("--distill", distill, 1, ArtRlConfig.MAX_DISTILL);
+        CliSupport.range("--checkpoint-every", checkpointEvery, 1, Integer.MAX_VALUE);
+        CliSupport.sigma("--sigma-max", sigmaMax);
+        CliSupport.sigma("--sigma-min", sigmaMin);
         ScheduleTraining.Request request = ScheduleTraining.request(denoiser, steps, sol, m, out).optJvpGraph(jvp)
                 .optFeatures(features).optName(name).optSeed(seed).optReference(rollouts, fine)
                 .optSigmaRange(sigmaMax, sigmaMin).optRunFiles(checkpoint, metrics).optResume(resume)
-                .optGuard(!noGuard);
+                .optGuard(!noGuard).optOwner(CliSupport.owner(spec)).optTrustJvp(trustJvp);
         if (jvpStrategy != null) {
             request.optJvpStrategy(CliSupport.forOption("--jvp-strategy",
                     () -> TrainingModules.JvpStrategy.parse(jvpStrategy)));
@@ -236,23 +254,27 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ArtException("the ONNX denoiser " + denoiser + " needs --jvp FILE (its exported JVP graph) for "
                     + "the graph strategy; found none (use --jvp-strategy fd for finite differences)");
         }
+        if (jvp != null && denoiser.trim().startsWith("analytic:")) {
+            throw new ArtException("--jvp is for ONNX denoisers: the analytic model " + denoiser.trim() + " has an "
+                    + "exact JVP; expected no --jvp, found " + jvp);
+        }
+        // the training service locks its files itself; here they are only checked against the inputs
+        Outputs files = new Outputs().model("--denoiser", denoiser).input("--jvp", jvp).output("--out", out);
+        if (m == ScheduleTraining.Method.ART_RL || m == ScheduleTraining.Method.REFINE) {
+            files.output(checkpoint != null ? "--checkpoint" : "--checkpoint (default OUT.ckpt)", request.checkpoint())
+                    .output(metrics != null ? "--metrics" : "--metrics (default OUT.metrics.jsonl)",
+                            request.metrics());
+        }
+        files.check(force);
         ScheduleTraining.Result result;
-        if (m != ScheduleTraining.Method.ART_RL) {
-            Gits.Config g = Gits.Config.defaults(seed);
-            request.optGits(new Gits.Config(teacherSteps != null ? teacherSteps : g.teacherSteps(), g.substeps(),
-                    g.warmup(), g.coeff(), seed));
-            Refine.Config rc = Refine.Config.defaults(seed);
-            request.optRefine(rc.withGradient(rc.gradient(), fdBudget != null ? fdBudget : rc.fdBudget())
-                    .withIterations(iterations != null ? iterations : rc.iterations(), rc.patience()));
-            try (TrainingBar bar = new TrainingBar(spec, m.id(), 0)) {
-                result = ScheduleTraining.train(request, bar);
+        try {
+            result = train(m, request, fine);
+        } catch (ArtException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("the JVP graph ")
+                    && e.getMessage().contains("does not match the model")) {
+                throw new ArtException("--jvp: " + e.getMessage() + "; --trust-jvp skips this check", e);
             }
-        } else {
-            ArtRlConfig config = artRlConfig(fine);
-            request.optArtRl(config);
-            try (TrainingBar bar = new TrainingBar(spec, "ART-RL", config.iterations())) {
-                result = ScheduleTraining.train(request, bar);
-            }
+            throw e;
         }
         ScheduleFile file = result.file();
         if (result.guard() != null && result.guard().warning() != null) {
@@ -278,12 +300,31 @@ public final class TrainCommand implements Callable<Integer> {
             j.put("wall_seconds", file.training().get("wall_seconds"));
             CliSupport.printJson(o, j);
         } else {
-            o.printf(Locale.ROOT, "wrote %s (%s, %s, N = %d): %s%s%n", out, file.method(), sol.id(), steps,
-                    ScheduleTraining.format(file.sigmas()), result.guard() == null ? "" : "; "
-                            + result.guard().summary());
+            o.printf(Locale.ROOT, "wrote %s (%s, %s, N = %d): %s%s%n", CliSupport.oneLine(out.toString()),
+                    file.method(), sol.id(), steps, ScheduleTraining.format(file.sigmas()),
+                    result.guard() == null ? "" : "; " + result.guard().summary());
             o.flush();
         }
         return CliSupport.OK;
+    }
+
+    private ScheduleTraining.Result train(ScheduleTraining.Method m, ScheduleTraining.Request request, int fine) {
+        if (m != ScheduleTraining.Method.ART_RL) {
+            Gits.Config g = Gits.Config.defaults(seed);
+            request.optGits(new Gits.Config(teacherSteps != null ? teacherSteps : g.teacherSteps(), g.substeps(),
+                    g.warmup(), g.coeff(), seed));
+            Refine.Config rc = Refine.Config.defaults(seed);
+            request.optRefine(rc.withGradient(rc.gradient(), fdBudget != null ? fdBudget : rc.fdBudget())
+                    .withIterations(iterations != null ? iterations : rc.iterations(), rc.patience()));
+            try (TrainingBar bar = new TrainingBar(spec, m.id(), 0)) {
+                return ScheduleTraining.train(request, bar);
+            }
+        }
+        ArtRlConfig config = artRlConfig(fine);
+        request.optArtRl(config);
+        try (TrainingBar bar = new TrainingBar(spec, "ART-RL", config.iterations())) {
+            return ScheduleTraining.train(request, bar);
+        }
     }
 
     /** The ART-RL settings: the preset's, with every option given on the command line applied on top. */

@@ -204,7 +204,7 @@ class EvalCommandTest {
         assertOneLineError(eval("--denoiser", "analytic:mixture2d", "--schedule", "nope", "--steps", "5"),
                 "art: error: unknown scheduler 'nope'");
         assertOneLineError(eval("--denoiser", "analytic:mixture2d", "--schedule", "edm", "--steps", "5,0"),
-                "art: error: --steps: every step count must be >= 1, found 0");
+                "art: error: --steps must be in [1, 100000], found 0");
         assertOneLineError(eval("--denoiser", dir.resolve("none.onnx").toString(), "--schedule", "edm"),
                 "art: error: the denoiser must be an ONNX file or analytic:NAME (one of [gauss1d, mixture2d]), found");
         assertOneLineError(eval("--denoiser", "analytic:cifar", "--schedule", "edm"),

@@ -107,7 +107,7 @@ class ScheduleCommandTest {
         assertThat(unknown.out()).isEmpty();
 
         CliRun zero = CliRun.run("schedule", "--scheduler", "edm", "--steps", "0");
-        assertThat(zero.errLines()).containsExactly("art: error: --steps must be >= 1, found 0");
+        assertThat(zero.errLines()).containsExactly("art: error: --steps must be in [1, 100000], found 0");
         assertThat(zero.exitCode()).isEqualTo(CliSupport.ERROR);
 
         CliRun notInt = CliRun.run("schedule", "--scheduler", "edm", "--steps", "many");

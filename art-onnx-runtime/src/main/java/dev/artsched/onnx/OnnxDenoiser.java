@@ -37,12 +37,41 @@ public final class OnnxDenoiser implements Denoiser, AutoCloseable {
 
     /** Opens a model file. A missing, an empty and a corrupt or truncated file each give a clear error. */
     public static OnnxDenoiser load(Path file, OnnxOptions options) {
-        return new OnnxDenoiser(OrtModel.open(file, options, ports(options), outputs(options)));
+        return checked(new OnnxDenoiser(OrtModel.open(file, options, ports(options), outputs(options))));
     }
 
     /** Opens a model held in memory; {@code label} names it in error messages. */
     public static OnnxDenoiser load(byte[] model, String label, OnnxOptions options) {
-        return new OnnxDenoiser(OrtModel.open(model, label, options, ports(options), outputs(options)));
+        return checked(new OnnxDenoiser(OrtModel.open(model, label, options, ports(options), outputs(options))));
+    }
+
+    /**
+     * Model sanity at load: the sigma range metadata must be finite, positive, ordered and within what float32
+     * resolves ({@link dev.artsched.scheduler.SigmaRange#MAX_SIGMA}); the model is closed otherwise.
+     */
+    private static OnnxDenoiser checked(OnnxDenoiser d) {
+        try {
+            OptionalDouble min = d.sigmaMin();
+            OptionalDouble max = d.sigmaMax();
+            if (min.isPresent() && !(min.getAsDouble() > 0)) {
+                throw new dev.artsched.scheduler.ArtException("metadata art.sigma_min must be > 0, found "
+                        + min.getAsDouble());
+            }
+            new dev.artsched.scheduler.SigmaRange(min, max);
+            if (min.isPresent()) {
+                dev.artsched.scheduler.SigmaRange.checkSigma("metadata art.sigma_min", min.getAsDouble());
+            }
+            if (max.isPresent()) {
+                dev.artsched.scheduler.SigmaRange.checkSigma("metadata art.sigma_max", max.getAsDouble());
+            }
+            d.sigmaData();
+            return d;
+        } catch (dev.artsched.scheduler.ArtException e) {
+            d.close();
+            String m = e.getMessage();
+            throw new dev.artsched.scheduler.ArtException(m.startsWith("ONNX model") ? m
+                    : "ONNX model " + d.source() + ": " + m.replace("model sigma_", "metadata art.sigma_"), e);
+        }
     }
 
     static List<OrtSignature.Port> ports(OnnxOptions o) {

@@ -100,6 +100,7 @@ public final class ArtScheduler implements TimestepScheduler {
 
     @Override
     public Schedule schedule(int steps) {
+        Schedule.checkSteps(steps);
         double[] s = rule == Resampling.Rule.LOG_LINEAR && published != null
                 ? Resampling.logLinearReplace(published, steps) : rule.apply(grid, steps);
         String source = "art " + file.method() + " grid '" + file.name() + "' (N=" + trainedSteps() + ")"

@@ -123,9 +123,7 @@ public final class DiffusersDiscreteScheduler implements TimestepScheduler {
 
     @Override
     public Schedule schedule(int steps) {
-        if (steps < 1) {
-            throw new ArtException("the number of steps must be >= 1, found " + steps);
-        }
+        Schedule.checkSteps(steps);
         double[] ts = timesteps(steps);
         double[] in = new double[steps];
         for (int k = 0; k < steps; k++) {

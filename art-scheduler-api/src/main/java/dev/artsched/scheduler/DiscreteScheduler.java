@@ -115,9 +115,7 @@ public final class DiscreteScheduler implements TimestepScheduler {
 
     @Override
     public Schedule schedule(int steps) {
-        if (steps < 1) {
-            throw new ArtException("the number of steps must be >= 1, found " + steps);
-        }
+        Schedule.checkSteps(steps);
         int t = sigmas.length;
         double[] s = new double[steps + 1];
         switch (kind) {

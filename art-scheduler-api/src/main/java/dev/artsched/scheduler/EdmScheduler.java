@@ -10,6 +10,8 @@ import java.util.Map;
  * sigma_min = 0 this is the paper's 1-D EDM grid s_k = T (1 - k/N)^rho.
  */
 public final class EdmScheduler extends FormulaScheduler {
+    /** Largest rho: beyond it sigma^(1/rho) rounds to 1 in double precision and the grid degenerates. */
+    public static final double MAX_RHO = 1000;
     private final double rho;
 
     /** Creates the grid family; rho > 0. */
@@ -20,8 +22,8 @@ public final class EdmScheduler extends FormulaScheduler {
     EdmScheduler(double sigmaMin, double sigmaMax, double rho, boolean explicitMin, boolean explicitMax) {
         super(String.format(java.util.Locale.ROOT, "edm:rho=%s,sigma_min=%s,sigma_max=%s", rho, sigmaMin,
                 sigmaMax), sigmaMin, sigmaMax, explicitMin, explicitMax);
-        if (!(rho > 0) || !Double.isFinite(rho)) {
-            throw new ArtException("rho must be finite and > 0, found " + rho);
+        if (!(rho > 0) || !(rho <= MAX_RHO)) {
+            throw new ArtException("rho must be in (0, " + MAX_RHO + "], found " + rho);
         }
         this.rho = rho;
     }

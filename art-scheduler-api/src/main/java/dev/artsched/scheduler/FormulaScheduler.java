@@ -64,9 +64,7 @@ abstract class FormulaScheduler implements TimestepScheduler {
 
     @Override
     public Schedule schedule(int steps) {
-        if (steps < 1) {
-            throw new ArtException("the number of steps must be >= 1, found " + steps);
-        }
+        Schedule.checkSteps(steps);
         double[] s = new double[steps + 1];
         if (sigmaMin == 0.0) {
             for (int i = 0; i <= steps; i++) {

@@ -59,9 +59,7 @@ public final class LinearQuadraticScheduler implements TimestepScheduler {
 
     @Override
     public Schedule schedule(int steps) {
-        if (steps < 1) {
-            throw new ArtException("the number of steps must be >= 1, found " + steps);
-        }
+        Schedule.checkSteps(steps);
         double[] t = new double[steps + 1];
         if (steps == 1) {
             t[0] = 0.0;

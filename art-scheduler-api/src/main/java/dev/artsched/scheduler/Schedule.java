@@ -29,6 +29,20 @@ public record Schedule(String name, double[] sigmas, String source) {
     }
 
     /**
+     * Largest number of steps of any grid, shared by the schedulers, the schedule-file writer and its reader, so a
+     * grid this library makes can always be written and read back.
+     */
+    public static final int MAX_STEPS = 100_000;
+
+    /** {@code steps} if it is in [1, {@link #MAX_STEPS}], else an {@link ArtException} naming the bound. */
+    public static int checkSteps(int steps) {
+        if (steps < 1 || steps > MAX_STEPS) {
+            throw new ArtException("the number of steps must be in [1, " + MAX_STEPS + "], found " + steps);
+        }
+        return steps;
+    }
+
+    /**
      * Checks the schedule contract and throws an {@link ArtException} naming the first offending index and
      * value. Usable on raw arrays before a schedule is built (for example when reading files).
      */
@@ -36,6 +50,10 @@ public record Schedule(String name, double[] sigmas, String source) {
         if (sigmas.length < 2) {
             throw new ArtException("a schedule needs at least 2 sigmas (N >= 1 steps ending in 0), found "
                     + sigmas.length);
+        }
+        if (sigmas.length > MAX_STEPS + 1) {
+            throw new ArtException("a schedule holds at most " + (MAX_STEPS + 1) + " sigmas (" + MAX_STEPS
+                    + " steps), found " + sigmas.length);
         }
         int last = sigmas.length - 1;
         for (int i = 0; i <= last; i++) {

@@ -46,7 +46,7 @@ public record ScheduleFile(String name, double[] sigmas, Solver solver, Double s
     /** The format tag this version reads and writes. */
     public static final String FORMAT = "art-schedule/1";
     /** Largest accepted number of steps; larger files are rejected as hostile. */
-    public static final int MAX_STEPS = 100_000;
+    public static final int MAX_STEPS = Schedule.MAX_STEPS;
     /** Largest accepted file size in bytes. */
     public static final long MAX_BYTES = 16L << 20;
 
@@ -55,6 +55,7 @@ public record ScheduleFile(String name, double[] sigmas, Solver solver, Double s
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 

@@ -11,6 +11,26 @@ import java.util.OptionalDouble;
  * @param sigmaMax the largest trained sigma (finite, > 0, above sigmaMin), if known
  */
 public record SigmaRange(OptionalDouble sigmaMin, OptionalDouble sigmaMax) {
+    /**
+     * Largest noise level a float32 model can be run at: next to noise of 1e5 the float32 spacing is 2^-7, so
+     * unit-scale data is still resolved to about 1%; above it the model sees noise only.
+     */
+    public static final double MAX_SIGMA = 1e5;
+    /** Smallest positive noise level a float32 model can be given (the smallest normal float32). */
+    public static final double MIN_POSITIVE_SIGMA = Float.MIN_NORMAL;
+
+    /**
+     * {@code value} when it is a noise level a float32 model resolves (finite, in [{@link #MIN_POSITIVE_SIGMA},
+     * {@link #MAX_SIGMA}]), else an {@link ArtException} naming {@code what} and the bounds.
+     */
+    public static double checkSigma(String what, double value) {
+        if (!(value >= MIN_POSITIVE_SIGMA && value <= MAX_SIGMA)) {
+            throw new ArtException(what + " must be a finite noise level in [" + MIN_POSITIVE_SIGMA + ", "
+                    + MAX_SIGMA + "] (what a float32 model resolves), found " + value);
+        }
+        return value;
+    }
+
     /** Nothing known about the model's range. */
     public static final SigmaRange UNKNOWN = new SigmaRange(OptionalDouble.empty(), OptionalDouble.empty());
 
@@ -29,6 +49,7 @@ public record SigmaRange(OptionalDouble sigmaMin, OptionalDouble sigmaMax) {
             if (!Double.isFinite(v) || !(v > 0)) {
                 throw new ArtException("model sigma_max must be finite and > 0, found " + v);
             }
+            checkSigma("model sigma_max", v);
         }
         if (sigmaMin.isPresent() && sigmaMax.isPresent() && !(sigmaMin.getAsDouble() < sigmaMax.getAsDouble())) {
             throw new ArtException("model sigma_min must be below sigma_max = " + sigmaMax.getAsDouble() + ", found "

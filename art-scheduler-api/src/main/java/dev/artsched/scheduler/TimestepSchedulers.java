@@ -174,13 +174,20 @@ public final class TimestepSchedulers {
             if (colon >= 0) {
                 String rest = s.substring(colon + 1);
                 if (!rest.isBlank()) {
+                    String last = null;
                     for (String part : rest.split(",")) {
                         int eq = part.indexOf('=');
+                        if (eq < 0 && "path".equals(last)) {
+                            // a file path may hold commas: a part without '=' continues it
+                            opts.put(last, opts.get(last) + "," + part.trim());
+                            continue;
+                        }
                         if (eq <= 0) {
                             throw new ArtException("scheduler option must be key=value, found '"
                                     + ArtException.quote(part.trim()) + "' in spec '" + ArtException.quote(spec) + "'");
                         }
                         String key = part.substring(0, eq).trim();
+                        last = key;
                         if (opts.put(key, part.substring(eq + 1).trim()) != null) {
                             throw new ArtException("scheduler option '" + ArtException.quote(key) + "' given twice in spec '"
                                     + ArtException.quote(spec) + "'");

@@ -36,9 +36,7 @@ public final class VpScheduler implements TimestepScheduler {
 
     @Override
     public Schedule schedule(int steps) {
-        if (steps < 1) {
-            throw new ArtException("the number of steps must be >= 1, found " + steps);
-        }
+        Schedule.checkSteps(steps);
         double[] s = new double[steps + 1];
         for (int i = 0; i < steps; i++) {
             double t = steps == 1 ? 1.0 : 1.0 + (epsS - 1.0) * i / (steps - 1);

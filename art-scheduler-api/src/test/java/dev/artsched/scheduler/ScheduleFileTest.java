@@ -108,10 +108,10 @@ class ScheduleFileTest {
         Path blocker = Files.writeString(dir.resolve("not-a-dir"), "x");
         assertThatThrownBy(() -> f.write(blocker.resolve("g.json"))).isInstanceOf(ArtException.class)
                 .hasMessageContaining("cannot write schedule file").hasMessageContaining("not-a-dir");
-        // the rename fails when the target is a non-empty directory: nothing is replaced, no temp file remains
+        // a directory at the target is refused before anything is written: nothing is replaced, no temp file remains
         Path target = Files.createDirectory(dir.resolve("target.json"));
         Files.writeString(target.resolve("keep"), "earlier");
-        assertThatThrownBy(() -> f.write(target)).hasMessageContaining("earlier version of the file is unchanged");
+        assertThatThrownBy(() -> f.write(target)).hasMessageContaining("is a directory; expected a regular file");
         assertThat(Files.readString(target.resolve("keep"))).isEqualTo("earlier");
         try (var files = Files.list(dir)) {
             assertThat(files.map(x -> x.getFileName().toString())).containsExactlyInAnyOrder("not-a-dir", "target.json");

@@ -53,10 +53,22 @@ public final class DenoiserSource implements AutoCloseable {
             s.provenance.put("model", spec);
             return s;
         }
-        Path path = Path.of(spec.trim());
+        Path path;
+        try {
+            path = Path.of(spec.trim());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ArtException("the denoiser path '" + ArtException.quote(spec) + "' cannot be used: expected "
+                    + "characters the file-name encoding can represent (use a UTF-8 locale)", e);
+        }
         if (!Files.isRegularFile(path)) {
+            String why = Files.isDirectory(path) ? "a directory" : Files.exists(path) ? "not a regular file"
+                    : "no such file";
             throw new ArtException("the denoiser must be an ONNX file or analytic:NAME (one of "
-                    + AnalyticModels.names() + "), found '" + spec + "' (no such file)");
+                    + AnalyticModels.names() + "), found '" + ArtException.quote(spec) + "' (" + why + ")");
+        }
+        if (!Files.isReadable(path)) {
+            throw new ArtException("the denoiser " + path + " is not readable: expected a readable ONNX file, found "
+                    + "one without read permission");
         }
         OnnxDenoiser onnx = OnnxDenoiser.load(path);
         DenoiserSource s = new DenoiserSource(spec, onnx, path, null);

@@ -109,16 +109,15 @@ public final class ScheduleTraining {
         private Refine.Config refine;
         private List<Refine.Start> starts = List.of();
         private boolean guard = true;
+        private String owner;
+        private boolean trustJvp;
 
         private Request(String denoiser, int steps, Solver solver, Method method, Path out) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
             this.solver = Objects.requireNonNull(solver, "solver");
             this.method = Objects.requireNonNull(method, "method");
             this.out = Objects.requireNonNull(out, "out");
-            if (steps < 1) {
-                throw new ArtException("the number of steps must be >= 1, found " + steps);
-            }
-            this.steps = steps;
+            this.steps = Schedule.checkSteps(steps);
         }
 
         /** The model's exported JVP graph (ONNX models; without it finite differences are used). */
@@ -153,9 +152,11 @@ public final class ScheduleTraining {
 
         /** The closed form's reference rollouts (default 1024) and fine-grid steps (default 1000). */
         public Request optReference(Integer rolloutCount, int fine) {
-            if (fine < 1 || (rolloutCount != null && rolloutCount < 1)) {
-                throw new ArtException("the reference rollouts and fine steps must be >= 1, found " + rolloutCount
-                        + " and " + fine);
+            if (fine < 1 || fine > Schedule.MAX_STEPS || (rolloutCount != null
+                    && (rolloutCount < 1 || rolloutCount > ArtRlConfig.MAX_ROLLOUTS))) {
+                throw new ArtException("the reference rollouts must be in [1, " + ArtRlConfig.MAX_ROLLOUTS
+                        + "] and the fine steps in [1, " + Schedule.MAX_STEPS + "], found " + rolloutCount + " and "
+                        + fine);
             }
             rollouts = rolloutCount;
             fineSteps = fine;
@@ -215,6 +216,18 @@ public final class ScheduleTraining {
             return this;
         }
 
+        /** How this run names itself to a second run that finds its files locked (default: the process). */
+        public Request optOwner(String value) {
+            owner = value;
+            return this;
+        }
+
+        /** Skip the check of the JVP graph against finite differences at load (default: check). */
+        public Request optTrustJvp(boolean value) {
+            trustJvp = value;
+            return this;
+        }
+
         /** The JVP strategy in effect. */
         public TrainingModules.JvpStrategy jvpStrategy() {
             return jvpStrategy != null ? jvpStrategy
@@ -229,12 +242,12 @@ public final class ScheduleTraining {
 
         /** ART-RL's checkpoint file in effect. */
         public Path checkpoint() {
-            return checkpoint != null ? checkpoint : RunFiles.sibling(out, ".ckpt");
+            return checkpoint != null ? checkpoint : ResumeFiles.sibling(out, ".ckpt");
         }
 
         /** ART-RL's metrics file in effect. */
         public Path metrics() {
-            return metrics != null ? metrics : RunFiles.sibling(out, ".metrics.jsonl");
+            return metrics != null ? metrics : ResumeFiles.sibling(out, ".metrics.jsonl");
         }
     }
 
@@ -261,8 +274,18 @@ public final class ScheduleTraining {
     /** Trains, writes the schedule file and returns it; the listener sees every ART-RL iteration and notes. */
     public static Result train(Request r, TrainingListener listener) {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        boolean resumable = r.method == Method.ART_RL || r.method == Method.REFINE;
+        Map<String, Path> outputs = RunFiles.outputs(r.out, resumable ? r.checkpoint() : null,
+                r.method == Method.ART_RL ? r.metrics() : null);
+        RunFiles.check(outputs, RunFiles.inputs(r.denoiser, r.jvpGraph));
+        try (RunFiles locks = RunFiles.lock(outputs, r.owner)) {
+            return trainLocked(r, l);
+        }
+    }
+
+    private static Result trainLocked(Request r, TrainingListener l) {
         List<Module> modules = List.of(Modules.override(TrainingModules.standard(r.denoiser, r.jvpStrategy(),
-                r.jvpGraph, r.sigmaMax, r.sigmaMin)).with(TrainingModules.features(r.features)));
+                r.jvpGraph, r.trustJvp, r.sigmaMax, r.sigmaMin)).with(TrainingModules.features(r.features)));
         Injector injector = TrainingModules.injector(modules);
         try (DenoiserSource source = TrainingModules.get(injector, DenoiserSource.class)) {
             ArtProblem problem = TrainingModules.get(injector, ArtProblem.class);
@@ -290,7 +313,7 @@ public final class ScheduleTraining {
                         : GridMethods.refine(GridMethods.model(source, jvp, r.jvpGraph), r.solver, problem.sigmaMax(),
                         problem.sigmaMin(), r.steps, r.starts, r.refine != null ? r.refine
                                 : Refine.Config.defaults(r.seed), gits, closedForm, l,
-                                RunFiles.prepareRefine(r.resume, r.checkpoint(), r.out, l), r.resume);
+                                ResumeFiles.prepareRefine(r.resume, r.checkpoint(), r.out, l), r.resume);
                 sigmas = o.sigmas();
                 training = withProblem(problem, o.training());
             } else if (r.method == Method.CLOSED_FORM) {
@@ -313,7 +336,7 @@ public final class ScheduleTraining {
                 int k = config.trainSteps();
                 Path ck = r.checkpoint();
                 Path met = r.metrics();
-                RunFiles.prepareArtRl(r.resume, ck, met, r.out, l);
+                ResumeFiles.prepareArtRl(r.resume, ck, met, r.out, l);
                 ArtRlTrainer trainer = TrainingModules.get(injector, ArtRlTrainer.class);
                 ArtRlResult result = trainer.train(config, new TrainingRun(ck, r.resume, met, l));
                 sigmas = k == r.steps ? result.sigmas() : Resampling.timeMap(result.sigmas(), r.steps);

@@ -17,6 +17,8 @@ import com.google.inject.Module;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.artsched.onnx.FiniteDifferenceJvp;
+import dev.artsched.onnx.JvpCheck;
+import dev.artsched.sampling.Denoiser;
 import dev.artsched.onnx.OnnxJvpDenoiser;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.training.problem.AnalyticModels;
@@ -78,6 +80,14 @@ public final class TrainingModules {
      * graph) and an analytic model uses its exact JVP.
      */
     public static Module jvp(JvpStrategy strategy, Path jvpGraph) {
+        return jvp(strategy, jvpGraph, false);
+    }
+
+    /**
+     * The JVP strategy; an exported JVP graph is checked against finite differences of the model when it is
+     * loaded ({@link JvpCheck}) unless {@code trustGraph}.
+     */
+    public static Module jvp(JvpStrategy strategy, Path jvpGraph, boolean trustGraph) {
         return new AbstractModule() {
             @Provides
             @Singleton
@@ -97,10 +107,16 @@ public final class TrainingModules {
                             + "the graph strategy; found none (use the finite-difference strategy instead)");
                 }
                 if (!Files.isRegularFile(jvpGraph)) {
-                    throw new ArtException("the JVP graph must be an ONNX file, found '" + jvpGraph
-                            + "' which is not a file");
+                    throw new ArtException("the JVP graph must be an ONNX file, found '" + jvpGraph + "' ("
+                            + (Files.isDirectory(jvpGraph) ? "a directory" : Files.exists(jvpGraph)
+                            ? "not a regular file" : "no such file") + ")");
                 }
                 OnnxJvpDenoiser graph = source.own(OnnxJvpDenoiser.load(source.file().orElseThrow(), jvpGraph));
+                if (!trustGraph) {
+                    Denoiser d = source.denoiser();
+                    JvpCheck.verify(d, graph, d.sigmaMin().orElse(ArtProblem.DEFAULT_SIGMA_MIN),
+                            d.sigmaMax().orElse(ArtProblem.DEFAULT_SIGMA_MAX), 0x4A5650L, jvpGraph.toString());
+                }
                 source.putProvenance("jvp", "onnx-jvp");
                 source.putProvenance("jvp_file", jvpGraph.toString());
                 source.putProvenance("jvp_sha256", DenoiserSource.sha256(jvpGraph));
@@ -181,7 +197,13 @@ public final class TrainingModules {
     /** Every module with the paper's networks and optimiser. */
     public static List<Module> standard(String denoiser, JvpStrategy strategy, Path jvpGraph, Double sigmaMax,
                                        Double sigmaMin) {
-        return List.of(denoiser(denoiser), jvp(strategy, jvpGraph), problem(sigmaMax, sigmaMin),
+        return standard(denoiser, strategy, jvpGraph, false, sigmaMax, sigmaMin);
+    }
+
+    /** As {@link #standard(String, JvpStrategy, Path, Double, Double)}; {@code trustJvp} skips the JVP check. */
+    public static List<Module> standard(String denoiser, JvpStrategy strategy, Path jvpGraph, boolean trustJvp,
+                                       Double sigmaMax, Double sigmaMin) {
+        return List.of(denoiser(denoiser), jvp(strategy, jvpGraph, trustJvp), problem(sigmaMax, sigmaMin),
                 features("auto"), networks(NetworkFactory.PAPER), optimiser(OptimiserFactory.paperAdam()));
     }
 

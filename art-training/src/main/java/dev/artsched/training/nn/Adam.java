@@ -3,7 +3,6 @@ package dev.artsched.training.nn;
 import ai.djl.ndarray.NDArray;
 import dev.artsched.scheduler.ArtException;
 
-import java.nio.DoubleBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +78,7 @@ public final class Adam implements Optimiser {
                             + i + " at update " + steps + "; expected finite parameters");
                 }
             }
-            p.set(DoubleBuffer.wrap(w));
+            DjlArrays.overwrite(p, w);
         }
     }
 

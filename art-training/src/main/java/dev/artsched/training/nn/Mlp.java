@@ -14,7 +14,6 @@ import ai.djl.util.Pair;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.training.problem.Rng;
 
-import java.nio.DoubleBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -133,7 +132,7 @@ public final class Mlp implements AutoCloseable {
                 throw new ArtException("parameter " + i + " expected " + a.getShape().size() + " values, found "
                         + values[i].length);
             }
-            a.set(DoubleBuffer.wrap(values[i]));
+            DjlArrays.overwrite(a, values[i]);
         }
     }
 

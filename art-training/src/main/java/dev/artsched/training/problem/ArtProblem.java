@@ -38,6 +38,8 @@ public record ArtProblem(FlowModel model, double sigmaMax, double sigmaMin, Init
             throw new ArtException("sigma_max (T) must be finite and > sigma_min = " + sigmaMin + ", found "
                     + sigmaMax);
         }
+        dev.artsched.scheduler.SigmaRange.checkSigma("sigma_max (T)", sigmaMax);
+        dev.artsched.scheduler.SigmaRange.checkSigma("sigma_min", sigmaMin);
     }
 
     /** State dimension d. */

@@ -67,16 +67,23 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                           boolean realizedProgress, boolean trapezoidCost, double annealFactor, double annealFrom,
                           boolean budgetExact) {
 
+    /** Largest number of distilled trajectories M. */
+    public static final int MAX_DISTILL = 1_000_000;
+    /** Largest number of rollouts per iteration B. */
+    public static final int MAX_BATCH = 65_536;
+    /** Largest number of reference rollouts for gamma_0. */
+    public static final int MAX_ROLLOUTS = 1_000_000;
+
     /** Validates. */
     public ArtRlConfig {
         java.util.Objects.requireNonNull(meanHead, "meanHead");
-        positive("train steps K", trainSteps);
-        positive("iterations", iterations);
-        positive("batch", batch);
-        positive("distilled trajectories M", distill);
-        positive("gamma rollouts", gammaRollouts);
-        positive("fine steps", fineSteps);
-        positive("checkpoint interval", checkpointEvery);
+        range("train steps K", trainSteps, dev.artsched.scheduler.Schedule.MAX_STEPS);
+        range("iterations", iterations, Integer.MAX_VALUE);
+        range("batch", batch, MAX_BATCH);
+        range("distilled trajectories M", distill, MAX_DISTILL);
+        range("gamma rollouts", gammaRollouts, MAX_ROLLOUTS);
+        range("fine steps", fineSteps, dev.artsched.scheduler.Schedule.MAX_STEPS);
+        range("checkpoint interval", checkpointEvery, Integer.MAX_VALUE);
         if (!(lambda > 0) || !Double.isFinite(lambda)) {
             throw new ArtException("lambda must be finite and > 0, found " + lambda);
         }
@@ -94,9 +101,10 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
         }
     }
 
-    private static void positive(String what, int v) {
-        if (v < 1) {
-            throw new ArtException(what + " must be >= 1, found " + v);
+    private static void range(String what, int v, int max) {
+        if (v < 1 || v > max) {
+            throw new ArtException(what + " must be " + (max == Integer.MAX_VALUE ? ">= 1" : "in [1, " + max + "]")
+                    + ", found " + v);
         }
     }
 

@@ -109,8 +109,9 @@ public final class ArtRlTrainer {
             if (run.resume() && Files.exists(run.checkpoint())) {
                 Checkpoint c = Checkpoint.read(run.checkpoint());
                 if (!fingerprint.equals(c.fingerprint())) {
-                    throw new ArtException("checkpoint " + run.checkpoint() + " does not match this run: expected "
-                            + "settings [" + fingerprint + "], found [" + c.fingerprint() + "]");
+                    throw new ArtException("checkpoint " + run.checkpoint() + " does not match this run: "
+                            + RunFingerprint.difference(c.fingerprint(), fingerprint)
+                            + "; resume with the original model, JVP graph and settings, or start a fresh run");
                 }
                 if (c.iteration() > config.iterations()) {
                     throw new ArtException("checkpoint " + run.checkpoint() + " is past the requested run: expected "
@@ -312,6 +313,13 @@ public final class ArtRlTrainer {
     }
 
     private String fingerprint(ArtRlConfig c) {
+        Map<String, Object> p = problem.provenance();
+        return legacyFingerprint(c) + RunFingerprint.inputs(p.get("model_sha256"), p.get("jvp"),
+                p.get("jvp_sha256"), problem.norm().id(), problem.initial().describe(), c.gammaRollouts(),
+                c.fineSteps(), RunFingerprint.NO_CONDITIONING);
+    }
+
+    private String legacyFingerprint(ArtRlConfig c) {
         // the annealing enters only when it is on, so checkpoints written before it existed still resume
         String anneal = c.annealFactor() < 1 ? String.format(Locale.ROOT, " anneal=%s@%d/%d", c.annealFactor(),
                 c.annealStart(), c.iterations()) : "";
@@ -325,7 +333,7 @@ public final class ArtRlTrainer {
                 actorFeatures(c).id(),
                 problem.sigmaMax(), problem.sigmaMin(), problem.dim(), features.id(), networks.layers(),
                 networks.width(), problem.provenance().getOrDefault("model", "?")) + anneal
-                + (c.budgetExact() ? " clock=budget-exact" : "");
+                + (c.budgetExact() ? " clock=budget-exact" : " clock=free");
     }
 
     /** The actor's feature map: the clock features for a time-only actor, else the critic's. */

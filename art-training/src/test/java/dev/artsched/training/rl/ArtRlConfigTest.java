@@ -71,7 +71,7 @@ class ArtRlConfigTest {
     void copiesAreValidatedLikeTheConstructor() {
         ArtRlConfig base = ArtRlConfig.paper(0);
         ArtException e = assertThrows(ArtException.class, () -> base.withBatch(0));
-        assertEquals("batch must be >= 1, found 0", e.getMessage());
+        assertEquals("batch must be in [1, 65536], found 0", e.getMessage());
         assertThrows(ArtException.class, () -> base.withLambda(Double.NaN));
     }
 

@@ -221,7 +221,7 @@ class ArtRlTrainerTest {
         assertThat(trainer(AnalyticModels.paper1d()).train(annealed, new TrainingRun(ck, true, null, null))
                 .sigmas()).containsExactly(ra.sigmas());
         // the checkpoint of the run without annealing cannot continue as an annealed run
-        assertThatThrownBy(() -> trainer(AnalyticModels.paper1d()).train(annealed, new TrainingRun(other, true, null, null))).isInstanceOf(ArtException.class).hasMessageContaining("anneal=0.01@15/30");
+        assertThatThrownBy(() -> trainer(AnalyticModels.paper1d()).train(annealed, new TrainingRun(other, true, null, null))).isInstanceOf(ArtException.class).hasMessageContaining("anneal (not recorded in the checkpoint, now 0.01@15/30)");
     }
 
     /** A listener that appends every iteration's statistics to {@code into}. */
@@ -291,7 +291,7 @@ class ArtRlTrainerTest {
         assertThatThrownBy(() -> trainer(AnalyticModels.paper1d())
                 .train(small(1).withBatch(5), new TrainingRun(good, true, null, null)))
                 .isInstanceOf(ArtException.class).hasMessageContaining("does not match")
-                .hasMessageContaining("B=5").hasMessageContaining("B=4");
+                .hasMessageContaining("B (checkpoint 4, now 5)");
     }
 
     @Test

@@ -113,7 +113,7 @@ class BudgetExactClockTest {
         ArtRlConfig c = exact(4, 10);
         trainer(sharp()).train(c.withBudgetExact(false), new TrainingRun(ck, false, null, null));
         assertThatThrownBy(() -> trainer(sharp()).train(c, new TrainingRun(ck, true, null, null)))
-                .hasMessageContaining("clock=budget-exact");
+                .hasMessageContaining("clock (checkpoint free, now budget-exact)");
     }
 
     @Test
