@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code art paper-1d}: reproduces the ART paper's 1-D benchmark (ART.md section 4). One ART-RL run at K = 100
+ * {@code art paper-1d}: reproduces the ART paper's 1-D benchmark (docs/MATH.md section 4). One ART-RL run at K = 100
  * on the exact 1-D model, resampled by the time map to every K, next to the ART closed form and the Uniform,
  * EDM (rho 7) and EDM-T (rho 3) grids; exact and Monte-Carlo W2 of Euler's output against the paper's Table 1.
  */

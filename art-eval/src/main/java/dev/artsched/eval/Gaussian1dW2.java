@@ -6,7 +6,7 @@ import dev.artsched.scheduler.Schedule;
 import java.util.SplittableRandom;
 
 /**
- * Wasserstein-2 distances for the ART paper's 1-D benchmark (ART.md section 4): data p0 = N(0, 1), VE noising
+ * Wasserstein-2 distances for the ART paper's 1-D benchmark (docs/MATH.md section 4): data p0 = N(0, 1), VE noising
  * sigma(t) = t, initial state x ~ N(0, 1 + T^2) with T = sigma_0. Euler on any grid maps x linearly, so the
  * output is exactly N(0, v) and W2(N(0, v), N(0, 1)) = |sqrt(v) - 1|.
  */

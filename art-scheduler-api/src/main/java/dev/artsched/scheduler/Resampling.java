@@ -1,7 +1,7 @@
 package dev.artsched.scheduler;
 
 /**
- * Moves a grid to another step count (ART.md section 5). {@link #timeMap} is the default for learned ART grids:
+ * Moves a grid to another step count (docs/MATH.md section 5). {@link #timeMap} is the default for learned ART grids:
  * the grid is read as a time map psi on a uniform clock (sigma_k = T - psi(k/N)) and re-evaluated at the new
  * clock points with psi piecewise linear, so the terminal 0 is part of the map. {@link #logLinear} is the rule
  * ComfyUI/A1111 use for published lists (Align Your Steps): log sigma interpolated over the positive entries,

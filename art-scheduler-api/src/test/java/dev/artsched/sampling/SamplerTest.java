@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.within;
 class SamplerTest {
     private static final int[] KS = {2, 5, 10, 20, 50, 100};
 
-    /** Exact W2 from ART.md section 4 (T = 3): Uniform and EDM rho = 7. */
+    /** Exact W2 from docs/MATH.md section 4 (T = 3): Uniform and EDM rho = 7. */
     private static final double[] UNIFORM = {.4648, .2117, .1103, .0565, .0230, .0116};
     private static final double[] EDM7 = {.6617, .3158, .1736, .0908, .0373, .0188};
 

@@ -79,7 +79,7 @@ class ResamplingTest {
 
     @Test
     void paperExampleClosedFormToTwoSteps() {
-        // a time map whose K=100 grid passes through sigma(0.5) = 0.86 resamples to [3, 0.86, 0] (ART.md section 5)
+        // a time map whose K=100 grid passes through sigma(0.5) = 0.86 resamples to [3, 0.86, 0] (docs/MATH.md section 5)
         double[] g = new double[101];
         for (int k = 0; k < 100; k++) {
             double u = k / 100.0;

@@ -6,7 +6,7 @@ import dev.artsched.scheduler.ArtException;
 /**
  * The exact denoiser of isotropic Gaussian data N(mu, s0^2 I) in d dimensions under EDM noising
  * x = x_0 + sigma z: D(x; sigma) = mu + s0^2 / (s0^2 + sigma^2) (x - mu). With d = 1, mu = 0, s0 = 1 this is
- * the 1-D benchmark of the ART paper (section 4 of ART.md). Immutable and thread-safe; float in and out,
+ * the 1-D benchmark of the ART paper (section 4 of docs/MATH.md). Immutable and thread-safe; float in and out,
  * double arithmetic inside ({@link #denoise(double, double)} gives the exact value).
  */
 public final class GaussianDenoiser implements JvpDenoiser {

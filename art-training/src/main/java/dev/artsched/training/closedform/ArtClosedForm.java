@@ -6,7 +6,7 @@ import dev.artsched.training.problem.Rng;
 import dev.artsched.scheduler.ArtException;
 
 /**
- * The training-free ART optimum over fixed grids (ART.md section 2.1): with |Q| averaged over trajectories at
+ * The training-free ART optimum over fixed grids (docs/MATH.md section 2.1): with |Q| averaged over trajectories at
  * each physical time, the best clock speed is theta* proportional to (E|Q|)^(-1/2), i.e. the grid points sit at
  * equal quantiles of the cumulative integral of sqrt(mean |Q|) over psi.
  */

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Builds the actor and critic networks: {@code layers} Linear layers of hidden width {@code width} with Softplus
- * (ART.md: "3-layer MLPs, width 128"), float64 on DJL's PyTorch engine.
+ * (docs/MATH.md: "3-layer MLPs, width 128"), float64 on DJL's PyTorch engine.
  *
  * @param width  hidden width >= 1
  * @param layers number of Linear layers >= 2

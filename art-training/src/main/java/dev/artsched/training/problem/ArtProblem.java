@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * What ART optimises a grid for: the flow of one model on [sigma_min, T], the initial-state distribution, and
  * the norm that turns Q into |Q|. Physical time runs psi in [0, T] with noise level s = T - psi; queries are
- * clamped to s >= sigma_min (ART.md section 2).
+ * clamped to s >= sigma_min (docs/MATH.md section 2).
  *
  * @param model      the flow (F and Q)
  * @param sigmaMax   T, the first sigma of every grid, > sigma_min

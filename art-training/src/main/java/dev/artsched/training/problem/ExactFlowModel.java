@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * The exact flow of an analytic denoiser in double precision: F from D, Q from the closed-form JVP with tangents
- * (F, -1). For the 1-D benchmark this gives Q = x / (1 + s^2)^2 (ART.md section 4).
+ * (F, -1). For the 1-D benchmark this gives Q = x / (1 + s^2)^2 (docs/MATH.md section 4).
  */
 public final class ExactFlowModel implements FlowModel {
     private final GaussianDenoiser gaussian;

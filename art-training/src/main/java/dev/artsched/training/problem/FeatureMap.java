@@ -1,7 +1,7 @@
 package dev.artsched.training.problem;
 
 /**
- * Turns one rollout state into the input vector of the actor and critic networks (ART.md section 3): for 1-D
+ * Turns one rollout state into the input vector of the actor and critic networks (docs/MATH.md section 3): for 1-D
  * states (t, x, psi), for high-dimensional states six summary features. Implementations are immutable.
  */
 public interface FeatureMap {

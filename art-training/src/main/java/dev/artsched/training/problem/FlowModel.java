@@ -2,7 +2,7 @@ package dev.artsched.training.problem;
 
 /**
  * The probability-flow field of a denoiser as ART sees it: for states x at noise levels s it returns the
- * velocity F = (D(x; s) - x) / s and the acceleration Q = jvp(D, (x, s), (F, -1)) / s (ART.md section 2), in
+ * velocity F = (D(x; s) - x) / s and the acceleration Q = jvp(D, (x, s), (F, -1)) / s (docs/MATH.md section 2), in
  * double precision. Implementations count the model calls they make and reject non-finite model outputs with
  * an {@link dev.artsched.scheduler.ArtException}. Not required to be thread-safe.
  */

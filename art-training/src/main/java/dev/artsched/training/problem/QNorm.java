@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * How the vector Q (the trajectory's acceleration) is reduced to the scalar |Q| of the ART cost. Any constant
- * rescaling changes only the scale of gamma and lambda, not the optimal schedule (ART.md section 2); the choice
+ * rescaling changes only the scale of gamma and lambda, not the optimal schedule (docs/MATH.md section 2); the choice
  * is recorded in the schedule file.
  */
 public enum QNorm {

@@ -3,7 +3,7 @@ package dev.artsched.training.problem;
 import dev.artsched.scheduler.ArtException;
 
 /**
- * M trajectories of the flow integrated by Euler on a fine grid in physical time psi (ART.md 2.1 and the
+ * M trajectories of the flow integrated by Euler on a fine grid in physical time psi (docs/MATH.md 2.1 and the
  * gamma_0 rule of section 3), recording |Q| at every grid node. It provides the mean |Q| per physical time (for
  * the closed form) and the initial Lagrange multiplier
  * gamma_0 = -(2/T) mean_i[ sqrt|Q_i(T)| integral_0^T sqrt|Q_i| dpsi ].

@@ -1,7 +1,7 @@
 package dev.artsched.training.problem;
 
 /**
- * The six summary features for high-dimensional states (ART.md section 3): t/T, psi/T, log s,
+ * The six summary features for high-dimensional states (docs/MATH.md section 3): t/T, psi/T, log s,
  * log(||x|| / sqrt d), log(||F|| / sqrt d), log(max(||Q|| / sqrt d, eps)). Norms below 1e-12 are floored
  * there so the logs stay finite.
  */

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Hyperparameters of one ART-RL run (ART.md section 3 and App. C of the paper). {@link #paper(long)} gives the
+ * Hyperparameters of one ART-RL run (docs/MATH.md section 3 and App. C of the paper). {@link #paper(long)} gives the
  * verified defaults: K = 100, 5000 iterations, B = 16, lambda = 0.1, eps = 1e-6, gamma step 1e-4, M = 10,000
  * distilled trajectories, gamma_0 from 256 rollouts on a 1000-step reference grid, actor output layer x0.01 with
  * bias 1, a checkpoint every 250 iterations.
@@ -28,7 +28,7 @@ import java.util.Map;
  * @param meanHead        the actor's output head: linear (the paper's), softplus or exp; the output bias starts
  *                        where the head gives theta = actorOutBias
  * @param timeOnlyActor   the actor sees only the clock features (t/T, psi/T, log s) while the critic keeps the full
- *                        feature map: the policy then targets the best fixed grid directly (ART.md section 3
+ *                        feature map: the policy then targets the best fixed grid directly (docs/MATH.md section 3
  *                        caveat) instead of a per-trajectory speed that distillation averages away
  * @param relativeLambda  lambda is relative [decision]: the policy variance is lambda c^2 / max(|Q|, eps) with
  *                        c = (1/T) integral_0^T sqrt(mean |Q|) dpsi from the gamma_0 reference rollouts. For the

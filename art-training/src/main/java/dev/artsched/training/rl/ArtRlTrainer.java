@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * ART-RL (ART.md section 3): an actor-critic for the exploratory ART problem with Gaussian policy
+ * ART-RL (docs/MATH.md section 3): an actor-critic for the exploratory ART problem with Gaussian policy
  * theta ~ N(m, lambda / max(|Q|, eps)). Each iteration rolls out B trajectories on the uniform clock grid
  * (one batched actor forward per clock step), forms the TD errors
  * delta_k = V_{k+1} - V_k - gamma theta_k dt - |Q_k| theta_k^2 dt with V = NN_c + lambda t and the pinned
@@ -62,7 +62,7 @@ public final class ArtRlTrainer {
         return problem;
     }
 
-    /** The initial multiplier gamma_0 from reference rollouts (ART.md section 3; 1-D benchmark: about -0.75). */
+    /** The initial multiplier gamma_0 from reference rollouts (docs/MATH.md section 3; 1-D benchmark: about -0.75). */
     public static double initialGamma(ArtProblem problem, ArtRlConfig config) {
         return reference(problem, config).gamma0();
     }

@@ -4,7 +4,7 @@ import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Schedule;
 
 /**
- * Turns the actor means recorded along the last M trajectories of training into one fixed grid (ART.md section
+ * Turns the actor means recorded along the last M trajectories of training into one fixed grid (docs/MATH.md section
  * 3): trajectories whose sum_k m_k dt lies outside [T/2, 2T] are dropped, each remaining one is normalised to
  * sum m_k dt = T, the normalised means are averaged per clock step k, and psi_k = sum_{j<k} mean_m_j dt,
  * sigma_k = T - psi_k. A ring buffer keeps only the newest M trajectories. Not thread-safe.

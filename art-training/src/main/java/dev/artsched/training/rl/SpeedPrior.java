@@ -6,7 +6,7 @@ import dev.artsched.scheduler.ArtException;
 /**
  * The closed-form clock speed theta_cf(psi) = c / sqrt(max(mean |Q|(psi), eps)) with c = (1/T) integral_0^T
  * sqrt(mean |Q|) dpsi, tabulated on the reference rollouts' fine grid and interpolated linearly in psi (clamped to
- * [0, T]). It is the time-only ART optimum (ART.md 2.1): integral_0^T dpsi / theta_cf = T. Immutable.
+ * [0, T]). It is the time-only ART optimum (docs/MATH.md 2.1): integral_0^T dpsi / theta_cf = T. Immutable.
  */
 public final class SpeedPrior {
     private final double[] psi;

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class ArtClosedFormTest {
     private static final int[] KS = {2, 5, 10, 20, 50, 100};
-    /** Exact W2 of the continuous optimum theta* ~ (1 + s^2)^(3/4) (ART.md section 4). */
+    /** Exact W2 of the continuous optimum theta* ~ (1 + s^2)^(3/4) (docs/MATH.md section 4). */
     private static final double[] OPTIMUM = {.3492, .1493, .0771, .0392, .0159, .0080};
     private static ReferenceRollouts rollouts;
 

@@ -19,7 +19,7 @@ class SpeedPriorTest {
         ArtProblem p = AnalyticModels.paper1d();
         ReferenceRollouts ref = ReferenceRollouts.run(p, 4096, 1000, new Rng(3));
         SpeedPrior prior = SpeedPrior.closedForm(ref, 1e-6);
-        // 1-D: mean |Q| ~ (1 + s^2)^(-3/2), so theta* ~ (1 + s^2)^(3/4) (ART.md section 4)
+        // 1-D: mean |Q| ~ (1 + s^2)^(-3/2), so theta* ~ (1 + s^2)^(3/4) (docs/MATH.md section 4)
         double[] psi = {0.0, 1.0, 2.0, 2.5, 2.9};
         for (double a : psi) {
             double sa = 3.0 - a;
