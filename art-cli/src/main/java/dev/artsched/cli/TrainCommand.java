@@ -189,6 +189,23 @@ public final class TrainCommand implements Callable<Integer> {
             description = "gits (and refine's GITS start): steps of the fine teacher grid (default 60).")
     Integer teacherSteps;
 
+    @Option(names = "--warmup", paramLabel = "B",
+            description = "gits (and refine's GITS start): warm-up noises (default 128).")
+    Integer warmup;
+
+    @Option(names = "--gits-coeff", paramLabel = "C",
+            description = "gits: the coefficient on the remaining cost (default 1.0; GITS publishes 1.15).")
+    Double gitsCoeff;
+
+    @Option(names = "--refine-noises", paramLabel = "P",
+            description = "refine: training and validation noises each (default by dimension: 262144 / d within "
+                    + "64..8192).")
+    Integer refineNoises;
+
+    @Option(names = "--minibatch", paramLabel = "B",
+            description = "refine: training noises per gradient (default 64).")
+    Integer minibatch;
+
     @Option(names = "--fd-budget", paramLabel = "CALLS",
             description = "refine without a JVP: denoiser calls finite-difference gradients may spend (default "
                     + "2000000; 0 forbids them).")
@@ -228,8 +245,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (m != ScheduleTraining.Method.ART_RL) {
             Gits.Config g = Gits.Config.defaults(seed);
             request.optGits(new Gits.Config(teacherSteps != null ? teacherSteps : g.teacherSteps(), g.substeps(),
-                    g.warmup(), g.coeff(), seed));
-            Refine.Config rc = Refine.Config.defaults(seed);
+                    warmup != null ? warmup : g.warmup(), gitsCoeff != null ? gitsCoeff : g.coeff(), seed));
+            Refine.Config rc = Refine.Config.defaults(seed).withNoises(refineNoises != null ? refineNoises : 0,
+                    minibatch != null ? minibatch : 64);
             request.optRefine(rc.withGradient(rc.gradient(), fdBudget != null ? fdBudget : rc.fdBudget())
                     .withIterations(iterations != null ? iterations : rc.iterations(), rc.patience()));
             try (TrainingBar bar = new TrainingBar(spec, m.id(), 0)) {
