@@ -105,10 +105,23 @@ public final class CompareCommand implements Callable<Integer> {
             description = "GITS' warm-up noises (default ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--gits-coeff", defaultValue = "1.0", paramLabel = "C",
+            description = "GITS' coefficient on the remaining cost (default ${DEFAULT-VALUE}; GITS publishes 1.15).")
+    double gitsCoeff;
+
     @Option(names = "--refine-iterations", defaultValue = "150", paramLabel = "I",
             description = "Refine's iterations at most (default ${DEFAULT-VALUE}; it stops early on its validation "
                     + "noises).")
     int refineIterations;
+
+    @Option(names = "--refine-noises", defaultValue = "0", paramLabel = "P",
+            description = "Refine's training and validation noises each (default 0: by dimension, 262144 / d within "
+                    + "64..8192).")
+    int refineNoises;
+
+    @Option(names = "--minibatch", defaultValue = "64", paramLabel = "B",
+            description = "Refine's training noises per gradient (default ${DEFAULT-VALUE}).")
+    int minibatch;
 
     @Option(names = "--fd-budget", defaultValue = "2000000", paramLabel = "CALLS",
             description = "Refine without --jvp: denoiser calls finite differences may spend (default "
@@ -161,8 +174,9 @@ public final class CompareCommand implements Callable<Integer> {
                 throw new ArtException("--methods expected art-rl, closed-form, gits or refine, found '" + m + "'");
             }
         }
-        Gits.Config gits = new Gits.Config(teacherSteps, 4, warmup, Gits.Config.GITS_COEFF, seed);
-        Refine.Config refine = Refine.Config.defaults(seed).withGradient(Refine.Gradient.AUTO, fdBudget)
+        Gits.Config gits = new Gits.Config(teacherSteps, 4, warmup, gitsCoeff, seed);
+        Refine.Config refine = Refine.Config.defaults(seed).withNoises(refineNoises, minibatch)
+                .withGradient(Refine.Gradient.AUTO, fdBudget)
                 .withIterations(refineIterations, Refine.Config.defaults(seed).patience());
         for (int n : steps) {
             if (ms.contains(ScheduleTraining.Method.GITS) && n > teacherSteps) {

@@ -1,14 +1,16 @@
 package dev.artsched.cli;
 
-import dev.artsched.eval.ImageGrid;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.artsched.eval.Evaluation;
 import dev.artsched.internal.AtomicFiles;
 import dev.artsched.eval.FeatureExtractor;
 import dev.artsched.eval.FeatureStatsFile;
 import dev.artsched.eval.ImageGrid;
 import dev.artsched.eval.OnnxFeatureExtractor;
 import dev.artsched.training.ScheduleTraining;
+import dev.artsched.training.compare.CompareOutput;
+import dev.artsched.training.compare.Comparison;
+import dev.artsched.training.gits.Gits;
+import dev.artsched.training.refine.Refine;
+import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.training.rl.ArtRlConfig;
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.scheduler.ArtException;
@@ -33,16 +35,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
- * {@code art demo}: the main job on the bundled MNIST EDM denoiser. Learns a grid with a quick ART-RL run, then
- * measures ref-rmse and FID of Uniform, EDM and the learned grid at several NFE, prints the table, and writes
- * everything (schedule file, JSON results, plots, sample grids) into one output folder.
+ * {@code art demo}: the comparison on the bundled MNIST EDM denoiser. Trains the closed form, GITS and refine
+ * (quick settings), ranks them with Uniform and EDM by FID and ref-rmse on held-out noises, prints the table (a
+ * learned grid that loses to EDM gets a note), and writes everything (compare.json, schedule files, plots, the
+ * winner's samples beside EDM's) into one output folder.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Learn a grid for the bundled MNIST model and compare it with Uniform and EDM (FID, ref-rmse).")
+        description = "Compare the grid methods on the bundled MNIST model with Uniform and EDM (FID, ref-rmse).")
 public final class DemoCommand implements Callable<Integer> {
     /** Folder of the bundled model inside the art-models jar. */
     static final String MODEL_DIR = "META-INF/art/models/";
@@ -62,24 +64,29 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Solver for training and evaluation (default ${DEFAULT-VALUE}).")
     String solver;
 
-    @Option(names = "--train-steps", defaultValue = "10", paramLabel = "N",
-            description = "Steps of the learned grid (default ${DEFAULT-VALUE}); other step counts use the time map.")
-    int trainSteps;
-
-    @Option(names = "--steps", split = ",", defaultValue = "2,5,10", paramLabel = "N[,N...]",
-            description = "Step counts to evaluate (default ${DEFAULT-VALUE}: Heun NFE 3, 9, 19).")
+    @Option(names = "--steps", split = ",", defaultValue = "10", paramLabel = "N[,N...]",
+            description = "Step counts to train and compare at (default ${DEFAULT-VALUE}: Heun NFE 19).")
     int[] steps;
 
+    @Option(names = "--methods", split = ",", defaultValue = "closed-form,gits,refine", paramLabel = "M",
+            description = "Methods to train (default ${DEFAULT-VALUE}; art-rl adds a quick ART-RL run).")
+    List<String> methods;
+
     @Option(names = "--iterations", defaultValue = "150", paramLabel = "I",
-            description = "ART-RL iterations of the quick run (default ${DEFAULT-VALUE}).")
+            description = "ART-RL iterations of the quick run, when art-rl is among --methods (default "
+                    + "${DEFAULT-VALUE}).")
     int iterations;
+
+    @Option(names = "--train-steps", paramLabel = "K",
+            description = "ART-RL's clock steps (default N); its grid is resampled to N by the time map.")
+    Integer trainSteps;
 
     @Option(names = "--batch", defaultValue = "8", paramLabel = "B",
             description = "ART-RL rollouts per iteration (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--rollouts", defaultValue = "32", paramLabel = "M",
-            description = "Reference rollouts of the closed form and of ART-RL's gamma_0 and prior (default "
+            description = "Reference rollouts of the closed forms and of ART-RL's gamma_0 (default "
                     + "${DEFAULT-VALUE}: the demo is quick).")
     int rollouts;
 
@@ -87,12 +94,33 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Steps of the reference rollouts' EDM-spaced grid (default ${DEFAULT-VALUE}).")
     int fineSteps;
 
+    @Option(names = "--teacher-steps", defaultValue = "30", paramLabel = "M",
+            description = "GITS' teacher grid steps (default ${DEFAULT-VALUE}).")
+    int teacherSteps;
+
+    @Option(names = "--warmup", defaultValue = "32", paramLabel = "B",
+            description = "GITS' warm-up noises (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--refine-iterations", defaultValue = "10", paramLabel = "I",
+            description = "Refine's iterations at most (default ${DEFAULT-VALUE}).")
+    int refineIterations;
+
+    @Option(names = "--refine-noises", defaultValue = "64", paramLabel = "P",
+            description = "Refine's training and validation noises each (default ${DEFAULT-VALUE}).")
+    int refineNoises;
+
+    @Option(names = "--minibatch", defaultValue = "8", paramLabel = "B",
+            description = "Refine's noises per gradient (default ${DEFAULT-VALUE}).")
+    int minibatch;
+
     @Option(names = "--reference-steps", defaultValue = "64", paramLabel = "N",
-            description = "Heun steps of the ref-rmse reference solution (default ${DEFAULT-VALUE}).")
+            description = "Heun steps of the reference solutions of the evaluation and of refine (default "
+                    + "${DEFAULT-VALUE}).")
     int referenceSteps;
 
     @Option(names = "--samples", defaultValue = "500", paramLabel = "M",
-            description = "Samples per FID cell (default ${DEFAULT-VALUE}; ref-rmse uses at most 128).")
+            description = "Held-out samples per cell, for FID and ref-rmse (default ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed (default ${DEFAULT-VALUE}).")
@@ -107,16 +135,26 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        CliSupport.range("--train-steps", trainSteps, 1, CliSupport.MAX_STEPS);
         for (int n : steps) {
-            CliSupport.range("--steps", n, 1, CliSupport.MAX_STEPS);
+            if (n < 1) {
+                throw new ArtException("--steps: every step count must be >= 1, found " + n);
+            }
         }
-        CliSupport.range("--iterations", iterations, 1, CliSupport.MAX_COUNT);
-        CliSupport.range("--batch", batch, 1, dev.artsched.training.rl.ArtRlConfig.MAX_BATCH);
-        CliSupport.range("--reference-steps", referenceSteps, 1, CliSupport.MAX_STEPS);
-        CliSupport.range("--rollouts", rollouts, 1, dev.artsched.training.rl.ArtRlConfig.MAX_ROLLOUTS);
-        CliSupport.range("--fine-steps", fineSteps, 1, CliSupport.MAX_STEPS);
-        CliSupport.range("--samples", samples, 2, CliSupport.MAX_COUNT);
+        if (trainSteps != null && trainSteps < 1) {
+            throw new ArtException("--train-steps must be >= 1, found " + trainSteps);
+        }
+        if (iterations < 1 || batch < 1) {
+            throw new ArtException("--iterations and --batch must be >= 1, found " + iterations + " and " + batch);
+        }
+        if (referenceSteps < 2) {
+            throw new ArtException("--reference-steps must be >= 2, found " + referenceSteps);
+        }
+        if (rollouts < 1 || fineSteps < 1) {
+            throw new ArtException("--rollouts and --fine-steps must be >= 1, found " + rollouts + " and " + fineSteps);
+        }
+        if (samples < 2) {
+            throw new ArtException("--samples must be >= 2, found " + samples);
+        }
         if (!model.matches("[A-Za-z0-9._-]+")) {
             throw new ArtException("--model must name a bundled model ([A-Za-z0-9._-]+), found '" + model + "'");
         }
@@ -124,7 +162,21 @@ public final class DemoCommand implements Callable<Integer> {
 
     private int demo() throws IOException {
         validate();
-        Solver.parse(solver);
+        Solver sv = Solver.parse(solver);
+        List<ScheduleTraining.Method> ms = new ArrayList<>();
+        for (String m : methods) {
+            try {
+                ms.add(ScheduleTraining.Method.parse(m));
+            } catch (ArtException e) {
+                throw new ArtException("--methods expected art-rl, closed-form, gits or refine, found '" + m + "'");
+            }
+        }
+        for (int n : steps) {
+            if (ms.contains(ScheduleTraining.Method.GITS) && n > teacherSteps) {
+                throw new ArtException("--teacher-steps " + teacherSteps + " is coarser than N = " + n
+                        + "; expected a teacher grid of at least N steps");
+            }
+        }
         long start = System.nanoTime();
         PrintWriter err = spec.commandLine().getErr();
         Files.createDirectories(out);
@@ -133,86 +185,65 @@ public final class DemoCommand implements Callable<Integer> {
         Path jvp = modelDir.resolve("denoiser_jvp.onnx");
         Path features = modelDir.resolve("features.onnx");
         Path refStats = modelDir.resolve("features_ref.json");
-        Solver sv = Solver.parse(solver);
-
-        Path grid = out.resolve("art-rl-" + model + "-" + sv.id() + "-" + trainSteps + ".json");
-        note(err, "1/5 ART-RL: %d iterations x %d rollouts on the %s model (%s, N = %d)", iterations, batch, model,
-                sv.id(), trainSteps);
-        ArtRlConfig config = ArtRlConfig.robust(seed).withTrainSteps(trainSteps).withIterations(iterations)
-                .withBatch(batch).withGammaReference(rollouts, fineSteps).withAnneal(1.0, 0.7);
-        try (TrainingBar bar = new TrainingBar(spec, "ART-RL", iterations)) {
-            ScheduleTraining.train(ScheduleTraining.request(denoiser.toString(), trainSteps, sv,
-                    ScheduleTraining.Method.ART_RL, grid).optJvpGraph(jvp).optArtRl(config).optGuard(false), bar);
-        }
-
-        Path closed = out.resolve("closed-form-" + model + "-" + sv.id() + "-" + trainSteps + ".json");
-        note(err, "2/5 ART closed form (training-free, %d reference rollouts on a %d-step grid)", rollouts,
-                fineSteps);
-        ScheduleTraining.train(ScheduleTraining.request(denoiser.toString(), trainSteps, sv,
-                ScheduleTraining.Method.CLOSED_FORM, closed).optJvpGraph(jvp).optSeed(seed)
-                .optReference(rollouts, fineSteps).optGuard(false), null);
-
-        List<String> schedules = List.of("uniform", "edm", "art:path=" + grid, "art:path=" + closed);
-        JsonNode fid;
-        JsonNode rmse;
+        note(err, "compare %s on the %s model (%s, N = %s), then FID and ref-rmse on %d held-out samples", methods,
+                model, sv.id(), java.util.Arrays.toString(steps), samples);
+        Gits.Config gits = new Gits.Config(teacherSteps, 4, warmup, Gits.Config.DEFAULT_COEFF, seed);
+        Refine.Config refine = new Refine.Config(refineNoises, refineNoises, minibatch, refineIterations, 0.05, 30,
+                referenceSteps, Refine.Gradient.AUTO, 0, seed);
+        Comparison.Request request = Comparison.request(denoiser.toString(), sv, steps, out).optMethods(ms)
+                .optEvaluation(samples, Comparison.EVAL_SEED, 64, referenceSteps)
+                .optTraining(t -> t.optJvpGraph(jvp).optSeed(seed).optGits(gits).optRefine(refine)
+                        .optReference(rollouts, fineSteps).optArtRl(ArtRlConfig.robust(seed)
+                                .withTrainSteps(trainSteps != null ? trainSteps : t.artRl().trainSteps())
+                                .withIterations(iterations).withBatch(batch).withGammaReference(rollouts, fineSteps)
+                                .withAnneal(1.0, 0.7)));
+        CompareOutput.Result result;
         Map<String, String> pictures = new LinkedHashMap<>();
+        try (FeatureExtractor fx = OnnxFeatureExtractor.load(features)) {
+            request.optFid(fx, features.toString(), FeatureStatsFile.read(refStats), refStats.toString());
+            try (TrainingBar bar = new TrainingBar(spec, "train", 0);
+                 BarProgress eval = new BarProgress(spec, "evaluate")) {
+                result = Comparison.run(request, bar, eval);
+            }
+        }
+        int show = steps[steps.length - 1];
+        CompareOutput.Row winner = result.winners().get(show);
         try (DenoiserSource src = DenoiserSource.open(denoiser.toString())) {
             Denoiser d = src.denoiser();
-            List<Evaluation.Candidate> candidates = new ArrayList<>();
-            for (String s : schedules) {
-                candidates.add(new Evaluation.Candidate(s,
-                        TimestepSchedulers.create(s).withModelRange(d.sigmaRange())));
-            }
-            note(err, "3/5 FID (%d samples per cell, features of a digit classifier, 10k real digits)", samples);
-            try (FeatureExtractor fx = OnnxFeatureExtractor.load(features)) {
-                Evaluation.Request fidRequest = Evaluation.builder(d, src.spec()).setSchedules(candidates)
-                        .setSteps(steps).optSolver(sv).optSamples(samples, seed).optPlots(out.resolve("fid"))
-                        .optFid(fx, features.toString(), FeatureStatsFile.read(refStats), refStats.toString(), null);
-                fid = evaluate(fidRequest);
-            }
-            int rmseSamples = Math.min(samples, 128);
-            note(err, "4/5 ref-rmse against a %d-step Heun reference from the same noise (%d samples)",
-                    referenceSteps, rmseSamples);
-            rmse = evaluate(Evaluation.builder(d, src.spec()).setSchedules(candidates).setSteps(steps).optSolver(sv)
-                    .optSamples(rmseSamples, seed).optReference(referenceSteps, 7.0, null)
-                    .optPlots(out.resolve("ref-rmse")));
-
-            note(err, "5/5 sample grids (64 images per schedule, same seeds)");
-            int show = steps[steps.length - 1];
-            for (Evaluation.Candidate c : candidates) {
-                String s = c.label();
-                Schedule g = c.scheduler().schedule(show);
-                float[] images = SampleCommand.sample(d, g, sv, 64, 64, seed, spec);
-                String label = s.equals("art:path=" + grid) ? "art-rl" : s.startsWith("art:") ? "closed-form" : s;
-                Path png = out.resolve("samples-" + label + "-" + sv.id() + "-" + show + ".png");
+            note(err, "sample grids (64 images each, the same seeds): the winner at N = %d (%s) and EDM", show,
+                    winner.label());
+            Map<String, Schedule> grids = new LinkedHashMap<>();
+            grids.put("winner-" + winner.label(), ScheduleFile.read(result.files().get(show)).toSchedule());
+            grids.put("edm", TimestepSchedulers.create("edm").withModelRange(d.sigmaRange()).schedule(show));
+            for (Map.Entry<String, Schedule> g : grids.entrySet()) {
+                float[] images = SampleCommand.sample(d, g.getValue(), sv, 64, 64, seed, spec);
+                Path png = out.resolve("samples-" + g.getKey() + "-" + sv.id() + "-" + show + ".png");
                 ImageGrid.write(png, images, 64, d.sampleShape(), 8, 2);
-                pictures.put(label, png.toString());
+                pictures.put(g.getKey(), png.toString());
             }
         }
-
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("model", model);
-        result.put("solver", sv.id());
-        result.put("schedule_file", grid.toString());
-        result.put("closed_form_file", closed.toString());
-        result.put("fid", fid);
-        result.put("ref_rmse", rmse);
-        result.put("sample_grids", pictures);
-        result.put("output_folder", out.toAbsolutePath().toString());
-        result.put("wall_seconds", (System.nanoTime() - start) / 1e9);
-        byte[] summary = CliSupport.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(result);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("model", model);
+        summary.put("solver", sv.id());
+        summary.put("compare", CliSupport.json().readTree(result.json().toFile()));
+        summary.put("losers_to_edm", CompareCommand.losesToEdm(result));
+        summary.put("sample_grids", pictures);
+        summary.put("output_folder", out.toAbsolutePath().toString());
+        summary.put("wall_seconds", (System.nanoTime() - start) / 1e9);
+        byte[] bytes = CliSupport.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary);
         try {
-            AtomicFiles.write(out.resolve("demo.json"), summary, "demo summary");
+            AtomicFiles.write(out.resolve("demo.json"), bytes, "demo summary");
         } catch (UncheckedIOException e) {
             throw new ArtException(e.getMessage(), e);
         }
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
-            CliSupport.printJson(o, result);
+            CliSupport.printJson(o, summary);
         } else {
-            o.print(table(fid, rmse));
-            o.printf(Locale.ROOT, "%nAll outputs are in %s (demo.json, the schedule file, fid/ and ref-rmse/ plots,"
-                    + " samples-*.png). Wall time %.0f s.%n", out.toAbsolutePath(), (System.nanoTime() - start) / 1e9);
+            o.print(CompareCommand.table(result));
+            o.printf(Locale.ROOT, "%nAll outputs are in %s (demo.json, compare.json, the schedule files, plots/ and "
+                    + "plots-fid/, samples-*.png). Wall time %.0f s.%n", out.toAbsolutePath(),
+                    (System.nanoTime() - start) / 1e9);
             o.flush();
         }
         return CliSupport.OK;
@@ -232,62 +263,6 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return dir;
-    }
-
-    /** Evaluates with a progress bar; returns the report as the {@code eval --json} object. */
-    private JsonNode evaluate(Evaluation.Request request) {
-        try (BarProgress bar = new BarProgress(spec, "eval " + request.metric().id())) {
-            return CliSupport.json().valueToTree(Evaluation.run(request, bar).report().toJson());
-        }
-    }
-
-    private static String table(JsonNode fid, JsonNode rmse) {
-        Map<String, Map<Integer, double[]>> cells = new LinkedHashMap<>();
-        Map<Integer, Integer> nfe = new TreeMap<>();
-        collect(fid, 0, cells, nfe);
-        collect(rmse, 1, cells, nfe);
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-28s", "schedule"));
-        for (Map.Entry<Integer, Integer> e : nfe.entrySet()) {
-            sb.append(String.format(Locale.ROOT, " | N=%d NFE=%d FID / ref-rmse", e.getKey(), e.getValue()));
-        }
-        sb.append('\n');
-        for (Map.Entry<String, Map<Integer, double[]>> row : cells.entrySet()) {
-            String name = row.getKey().startsWith("art:path=") && row.getKey().contains("closed-form")
-                    ? "art closed form" : row.getKey().startsWith("art:") ? "art-rl (quick run)" : row.getKey();
-            sb.append(String.format(Locale.ROOT, "%-28s", name));
-            for (Integer n : nfe.keySet()) {
-                double[] v = row.getValue().getOrDefault(n, new double[] {Double.NaN, Double.NaN});
-                sb.append(String.format(Locale.ROOT, " | %14.3f / %-11.4f", v[0], v[1]));
-            }
-            sb.append('\n');
-        }
-        Map<Integer, double[]> edm = cells.getOrDefault("edm", Map.of());
-        for (Map.Entry<String, Map<Integer, double[]>> row : cells.entrySet()) {
-            if (!row.getKey().startsWith("art:")) {
-                continue;
-            }
-            for (Map.Entry<Integer, double[]> c : row.getValue().entrySet()) {
-                double[] e = edm.get(c.getKey());
-                if (e != null && c.getValue()[0] > e[0]) {
-                    sb.append(String.format(Locale.ROOT, "note: %s loses to EDM at N=%d (FID %.3f vs %.3f)%n",
-                            row.getKey().contains("closed-form") ? "art closed form" : "art-rl (quick run)",
-                            c.getKey(), c.getValue()[0], e[0]));
-                }
-            }
-        }
-        return sb.toString();
-    }
-
-    private static void collect(JsonNode report, int col, Map<String, Map<Integer, double[]>> cells,
-                                Map<Integer, Integer> nfe) {
-        for (JsonNode r : report.path("rows")) {
-            String s = r.path("schedule").asText();
-            int n = r.path("steps").asInt();
-            nfe.put(n, r.path("nfe").asInt());
-            cells.computeIfAbsent(s, k -> new LinkedHashMap<>())
-                    .computeIfAbsent(n, k -> new double[] {Double.NaN, Double.NaN})[col] = r.path("value").asDouble();
-        }
     }
 
     private static void note(PrintWriter err, String format, Object... args) {

@@ -60,8 +60,8 @@ public final class CompareOutput {
         /** Copies. */
         public Result {
             rows = List.copyOf(rows);
-            winners = Map.copyOf(winners);
-            files = Map.copyOf(files);
+            winners = java.util.Collections.unmodifiableMap(new TreeMap<>(winners));
+            files = java.util.Collections.unmodifiableMap(new TreeMap<>(files));
             plots = List.copyOf(plots);
         }
     }
@@ -139,8 +139,12 @@ public final class CompareOutput {
         }
         j.put("rows", rj);
         Map<String, Object> wj = new LinkedHashMap<>();
-        winners.forEach((n, w) -> wj.put(String.valueOf(n), Map.of("schedule", w.label(), "file",
-                files.get(n).toString())));
+        winners.forEach((n, w) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("schedule", w.label());
+            m.put("file", files.get(n).toString());
+            wj.put(String.valueOf(n), m);
+        });
         j.put("winners", wj);
         j.put("ref_rmse", rmse.toJson());
         if (fid != null) {

@@ -141,8 +141,9 @@ public final class Comparison {
                 for (Method m : order) {
                     l.onNote("training " + m.id() + " for " + r.solver.id() + " N = " + n);
                     Path file = r.out.resolve(m.id() + "-" + r.solver.id() + "-" + n + ".json");
+                    // the comparison evaluates every grid on its own held-out noises: no per-training guard
                     ScheduleTraining.Request t = r.training.apply(ScheduleTraining.request(r.denoiser, n, r.solver, m,
-                            file));
+                            file).optGuard(false));
                     if (m == Method.REFINE) {
                         List<Refine.Start> starts = new ArrayList<>();
                         for (Map.Entry<String, LearnedGrids> e : learned.entrySet()) {

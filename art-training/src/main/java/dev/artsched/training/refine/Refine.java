@@ -87,6 +87,12 @@ public final class Refine {
                     value, budget, seed);
         }
 
+        /** The same settings with other noise counts (0: by dimension) and minibatch. */
+        public Config withNoises(int noises, int batch) {
+            return new Config(noises, noises, batch, iterations, learningRate, patience, referenceSteps, gradient,
+                    fdBudget, seed);
+        }
+
         /** The same settings with other iteration limits. */
         public Config withIterations(int max, int patienceLimit) {
             return new Config(trainNoises, validNoises, minibatch, max, learningRate, patienceLimit, referenceSteps, gradient,
@@ -125,7 +131,7 @@ public final class Refine {
         /** Copies. */
         public Result {
             sigmas = sigmas.clone();
-            training = Map.copyOf(training);
+            training = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(training));
         }
     }
 
