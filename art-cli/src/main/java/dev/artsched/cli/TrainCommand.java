@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code art train}: learns a timestep grid for a denoiser with ART-RL (actor-critic, ART.md section 3) or the
+ * {@code art train}: learns a timestep grid for a denoiser with ART-RL (actor-critic, docs/MATH.md section 3) or the
  * training-free ART closed form (section 2.1) and writes it as an {@code art-schedule/1} file with full
  * provenance. ART-RL runs write a checkpoint and JSON-lines metrics next to the output; {@code --resume}
  * continues an interrupted run.
