@@ -20,9 +20,8 @@ import java.util.Map;
 /**
  * The model-family benchmark: on zoo members (exact analytic mixtures, double precision) every grid method is
  * trained for Euler and Heun at each N and scored by ref-rmse on test noises used by no learner (seed 777000 +
- * member seed, 16384 noises, a 512-step Heun reference). Run:
- * {@code java -cp art-training/target/test-classes:art-training/target/classes:$(cat cp.txt)
- * dev.artsched.training.compare.FamilyBenchmark FIRST_SEED COUNT}.
+ * member seed, 16384 noises, a 512-step Heun reference). The command is in docs/BENCHMARKS.md:
+ * {@code FamilyBenchmark FIRST_SEED COUNT} on the art-training test class path.
  */
 public final class FamilyBenchmark {
     /** The methods of a cell, in table order. */
@@ -84,7 +83,7 @@ public final class FamilyBenchmark {
         return out;
     }
 
-    /** Prints one line per cell, then the summary of the three criteria. */
+    /** Prints one line per cell, then the summary: worst refine ratio, median Heun N = 10 ratio, GITS wins. */
     public static void main(String[] args) {
         long first = Long.parseLong(args[0]);
         int count = Integer.parseInt(args[1]);
