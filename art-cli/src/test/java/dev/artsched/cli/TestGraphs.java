@@ -1,7 +1,6 @@
 package dev.artsched.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.artsched.eval.TinyOnnx.Proto;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -93,51 +92,5 @@ final class TestGraphs {
         }
         Proto tensorType = new Proto().varint(1, type).message(2, shape);
         return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
-    }
-
-    /** Protobuf wire-format writer (varint and length-delimited fields only). */
-    static final class Proto {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        Proto varint(int field, long value) {
-            writeVarint((long) field << 3);
-            writeVarint(value);
-            return this;
-        }
-
-        Proto bytes(int field, byte[] value) {
-            writeVarint(((long) field << 3) | 2);
-            writeVarint(value.length);
-            out.writeBytes(value);
-            return this;
-        }
-
-        Proto string(int field, String value) {
-            return bytes(field, value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        Proto message(int field, Proto value) {
-            return bytes(field, value.toBytes());
-        }
-
-        Proto rawFloat(float v) {
-            int bits = Float.floatToIntBits(v);
-            for (int i = 0; i < 4; i++) {
-                out.write((bits >>> (8 * i)) & 0xff);
-            }
-            return this;
-        }
-
-        byte[] toBytes() {
-            return out.toByteArray();
-        }
-
-        private void writeVarint(long v) {
-            while ((v & ~0x7fL) != 0) {
-                out.write((int) ((v & 0x7f) | 0x80));
-                v >>>= 7;
-            }
-            out.write((int) v);
-        }
     }
 }

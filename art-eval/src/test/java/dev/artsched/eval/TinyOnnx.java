@@ -41,32 +41,32 @@ public final class TinyOnnx {
         return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
     }
 
-    /** Protobuf wire-format writer (varint and length-delimited fields only). */
-    static final class Proto {
+    /** Protobuf wire-format writer (varint and length-delimited fields only); other modules' tests build graphs with it. */
+    public static final class Proto {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        Proto varint(int field, long value) {
+        public Proto varint(int field, long value) {
             writeVarint((long) field << 3);
             writeVarint(value);
             return this;
         }
 
-        Proto bytes(int field, byte[] value) {
+        public Proto bytes(int field, byte[] value) {
             writeVarint(((long) field << 3) | 2);
             writeVarint(value.length);
             out.writeBytes(value);
             return this;
         }
 
-        Proto string(int field, String value) {
+        public Proto string(int field, String value) {
             return bytes(field, value.getBytes(StandardCharsets.UTF_8));
         }
 
-        Proto message(int field, Proto value) {
+        public Proto message(int field, Proto value) {
             return bytes(field, value.toBytes());
         }
 
-        Proto rawFloat(float v) {
+        public Proto rawFloat(float v) {
             int bits = Float.floatToIntBits(v);
             for (int i = 0; i < 4; i++) {
                 out.write((bits >>> (8 * i)) & 0xff);
@@ -74,7 +74,7 @@ public final class TinyOnnx {
             return this;
         }
 
-        byte[] toBytes() {
+        public byte[] toBytes() {
             return out.toByteArray();
         }
 
