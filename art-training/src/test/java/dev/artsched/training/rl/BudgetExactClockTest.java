@@ -102,9 +102,16 @@ class BudgetExactClockTest {
                 .hasMessageContaining("simulated kill");
         ArtRlResult resumed = trainer(sharp()).train(c, new TrainingRun(ck, true, null, null));
         assertThat(resumed.resumedFrom()).isEqualTo(20);
-        assertThat(resumed.sigmas()).containsExactly(straight.sigmas());
-        assertThat(resumed.convergence().drift()).isEqualTo(straight.convergence().drift());
-        assertThat(resumed.convergence().objective()).isEqualTo(straight.convergence().objective());
+        // the same grid: in rare runs PyTorch's CPU kernels differ in the last bits (about 1e-8 relative here),
+        // far below any effect of the settings the checkpoint carries (a wrong cost scale or prior moves it by %)
+        double[] a = resumed.sigmas();
+        double[] b = straight.sigmas();
+        for (int i = 0; i < a.length; i++) {
+            assertThat(a[i]).as("sigma %d", i).isCloseTo(b[i], within(1e-6 * b[i]));
+        }
+        assertThat(resumed.convergence().drift()).isCloseTo(straight.convergence().drift(), within(1e-6));
+        assertThat(resumed.convergence().objective()).isCloseTo(straight.convergence().objective(),
+                within(1e-6 * straight.convergence().objective()));
     }
 
     @Test
