@@ -214,8 +214,20 @@ class CliFuzzTest {
             args.remove(1 + r.nextInt(args.size() - 1));
         }
         args.add("-q");
+        // a relative output ("-", " ", an option name shifted into a value's place, "" for --plots) would be
+        // written into the working directory, the module's source folder: such paths go under the test's folder
+        for (int i = 1; i + 1 < args.size(); i++) {
+            String v = args.get(i + 1);
+            if (WRITES.contains(args.get(i)) && !v.startsWith("/") && v.indexOf('\u0000') < 0) {
+                args.set(i + 1, dir.resolve(v).toString());
+            }
+        }
         return args.toArray(String[]::new);
     }
+
+    /** Options that name a file or folder the command writes. */
+    private static final List<String> WRITES = List.of("--out", "--checkpoint", "--metrics", "--save-ref-stats",
+            "--plots");
 
     private static String pick(SplittableRandom r, String[] a) {
         return a[r.nextInt(a.length)];
