@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /** The files of a resumable training run: default names next to the output, and their preparation. */
 final class ResumeFiles {
@@ -23,22 +22,14 @@ final class ResumeFiles {
 
     /** ART-RL: a resumed run clears a killed run's temporaries and checks the checkpoint; a fresh one drops old metrics. */
     static void prepareArtRl(boolean resume, Path ck, Path met, Path out, TrainingListener l) {
-        try {
-            if (resume) {
-                // a run killed mid-write leaves hidden temporary siblings; this run is their only writer
-                for (Path p : List.of(ck, met, out)) {
-                    AtomicFiles.removeTemporaries(p);
-                }
-                if (!Files.exists(ck)) {
-                    l.onNote("no checkpoint at " + ck + ", starting a fresh run");
-                } else {
-                    Checkpoint.read(ck);
-                }
-            } else if (Files.exists(met)) {
-                Files.delete(met);
+        if (resume) {
+            if (clearForResume(l, ck, met, out)) {
+                Checkpoint.read(ck);
             }
-        } catch (UncheckedIOException e) {
-            throw new ArtException(e.getMessage(), e);
+            return;
+        }
+        try {
+            Files.deleteIfExists(met);
         } catch (IOException e) {
             throw new ArtException("cannot remove the previous run's metrics " + met + ": " + e.getMessage(), e);
         }
@@ -47,17 +38,27 @@ final class ResumeFiles {
     /** Refine: a resumed run clears a killed run's temporaries and notes a missing checkpoint; returns it. */
     static Path prepareRefine(boolean resume, Path ck, Path out, TrainingListener l) {
         if (resume) {
-            try {
-                for (Path p : List.of(ck, out)) {
-                    AtomicFiles.removeTemporaries(p);
-                }
-            } catch (UncheckedIOException e) {
-                throw new ArtException(e.getMessage(), e);
-            }
-            if (!Files.exists(ck)) {
-                l.onNote("no checkpoint at " + ck + ", starting a fresh run");
-            }
+            clearForResume(l, ck, out);
         }
         return ck;
+    }
+
+    /**
+     * Removes the hidden temporaries a run killed mid-write left beside the checkpoint {@code files[0]} and the
+     * other files (this run is their only writer) and notes a missing checkpoint; whether the checkpoint exists.
+     */
+    private static boolean clearForResume(TrainingListener l, Path... files) {
+        try {
+            for (Path p : files) {
+                AtomicFiles.removeTemporaries(p);
+            }
+        } catch (UncheckedIOException e) {
+            throw new ArtException(e.getMessage(), e);
+        }
+        if (!Files.exists(files[0])) {
+            l.onNote("no checkpoint at " + files[0] + ", starting a fresh run");
+            return false;
+        }
+        return true;
     }
 }
