@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.artsched.scheduler.ScheduleFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,27 +14,20 @@ class CompareCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cmd = new CommandLine(new CompareCommand());
-        cmd.setParameterExceptionHandler(new CliSupport.UsageErrorHandler());
-        cmd.setExecutionExceptionHandler(new CliSupport.ExecutionErrorHandler());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int code = cmd.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    /** {@code art compare ARGS} in process. */
+    private static CliRun run(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "compare";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return CliRun.run(all);
     }
 
     @Test
     void ranksTheMethodsAndWritesTheWinnersWithTheirProvenance() throws Exception {
-        Run r = run("--denoiser", "analytic:mixture2d", "--solver", "euler", "--steps", "4,8", "--methods",
+        CliRun r = run("--denoiser", "analytic:mixture2d", "--solver", "euler", "--steps", "4,8", "--methods",
                 "closed-form,gits,refine", "--rollouts", "64", "--warmup", "16", "--refine-iterations", "5",
                 "--samples", "64", "--reference-steps", "64", "--out", dir.toString());
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("uniform:sigma_min=0.0,sigma_max=10.0", "edm:rho=7.0,sigma_min=0.002,sigma_max=10.0",
                 "closed-form", "gits", "refine", "winner N=4", "winner N=8");
         JsonNode json = new ObjectMapper().readTree(dir.resolve("compare.json").toFile());
@@ -59,9 +49,9 @@ class CompareCommandTest {
 
     @Test
     void aTeacherCoarserThanNIsOneClearLine() {
-        Run r = run("--denoiser", "analytic:mixture2d", "--steps", "12", "--teacher-steps", "8", "--out",
+        CliRun r = run("--denoiser", "analytic:mixture2d", "--steps", "12", "--teacher-steps", "8", "--out",
                 dir.toString());
-        assertThat(r.code()).isEqualTo(CliSupport.ERROR);
+        assertThat(r.exitCode()).isEqualTo(CliSupport.ERROR);
         assertThat(r.err()).isEqualTo("art: error: --teacher-steps 8 is coarser than N = 12; expected a teacher grid "
                 + "of at least N steps\n");
     }

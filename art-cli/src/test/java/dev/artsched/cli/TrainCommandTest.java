@@ -5,10 +5,7 @@ import dev.artsched.training.run.Checkpoint;
 import dev.artsched.eval.Gaussian1dW2;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,27 +19,20 @@ class TrainCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cmd = new CommandLine(new TrainCommand());
-        cmd.setParameterExceptionHandler(new CliSupport.UsageErrorHandler());
-        cmd.setExecutionExceptionHandler(new CliSupport.ExecutionErrorHandler());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int code = cmd.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    /** {@code art train ARGS} in process. */
+    private static CliRun run(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "train";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return CliRun.run(all);
     }
 
     @Test
     void closedFormOnTheOneDimensionalBenchmarkIsNearTheOptimum() {
         Path out = dir.resolve("cf.json");
-        Run r = run("--denoiser", "analytic:gauss1d", "--steps", "5", "--solver", "euler", "--method", "closed-form",
+        CliRun r = run("--denoiser", "analytic:gauss1d", "--steps", "5", "--solver", "euler", "--method", "closed-form",
                 "--out", out.toString());
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         ScheduleFile f = ScheduleFile.read(out);
         assertThat(f.method()).isEqualTo("art-closed-form");
         assertThat(f.steps()).isEqualTo(5);
@@ -58,8 +48,8 @@ class TrainCommandTest {
         String[] common = {"--denoiser", "analytic:gauss1d", "--steps", "5", "--solver", "heun", "--out",
             out.toString(), "--batch", "4", "--train-steps", "20", "--distill", "40", "--checkpoint-every", "10",
             "--seed", "4", "--json"};
-        Run first = run(concat(common, "--iterations", "20"));
-        assertThat(first.code()).as(first.err()).isZero();
+        CliRun first = run(concat(common, "--iterations", "20"));
+        assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out().trim()).startsWith("{").endsWith("}").contains("\"method\":\"art-rl\"");
         ScheduleFile f = ScheduleFile.read(out);
         assertThat(f.steps()).isEqualTo(5);
@@ -69,8 +59,8 @@ class TrainCommandTest {
         assertThat(Checkpoint.read(ck).iteration()).isEqualTo(20);
         assertThat(Files.readAllLines(dir.resolve("rl.metrics.jsonl"))).hasSize(20);
 
-        Run resumed = run(concat(common, "--iterations", "30", "--resume"));
-        assertThat(resumed.code()).as(resumed.err()).isZero();
+        CliRun resumed = run(concat(common, "--iterations", "30", "--resume"));
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(resumed.out()).contains("\"resumed_from\":20").contains("\"iterations\":30");
         ScheduleFile g = ScheduleFile.read(out);
         assertThat(g.training()).containsEntry("iterations", 30).containsEntry("resumed_from", 20);
@@ -81,9 +71,9 @@ class TrainCommandTest {
     void unreadableCheckpointIsOneClearErrorLine() throws Exception {
         Path out = dir.resolve("x.json");
         Files.writeString(dir.resolve("x.ckpt"), "garbage");
-        Run r = run("--denoiser", "analytic:gauss1d", "--steps", "5", "--solver", "euler", "--out", out.toString(),
+        CliRun r = run("--denoiser", "analytic:gauss1d", "--steps", "5", "--solver", "euler", "--out", out.toString(),
                 "--iterations", "5", "--batch", "2", "--train-steps", "10", "--resume");
-        assertThat(r.code()).isEqualTo(CliSupport.ERROR);
+        assertThat(r.exitCode()).isEqualTo(CliSupport.ERROR);
         assertThat(r.err().trim()).startsWith("art: error: checkpoint").contains("is unreadable")
                 .doesNotContain("\tat ").doesNotContain("Exception");
         assertThat(out).doesNotExist();
@@ -91,13 +81,13 @@ class TrainCommandTest {
 
     @Test
     void badOptionValuesAreClearErrors() {
-        Run r = run("--denoiser", "analytic:nope", "--steps", "5", "--solver", "euler", "--out",
+        CliRun r = run("--denoiser", "analytic:nope", "--steps", "5", "--solver", "euler", "--out",
                 dir.resolve("y.json").toString(), "--method", "closed-form");
-        assertThat(r.code()).isEqualTo(CliSupport.ERROR);
+        assertThat(r.exitCode()).isEqualTo(CliSupport.ERROR);
         assertThat(r.err()).contains("unknown analytic model 'nope'");
-        Run s = run("--denoiser", "analytic:gauss1d", "--steps", "5", "--solver", "rk4", "--out",
+        CliRun s = run("--denoiser", "analytic:gauss1d", "--steps", "5", "--solver", "rk4", "--out",
                 dir.resolve("y.json").toString());
-        assertThat(s.code()).isEqualTo(CliSupport.ERROR);
+        assertThat(s.exitCode()).isEqualTo(CliSupport.ERROR);
         assertThat(s.err()).contains("unknown solver 'rk4'");
     }
 
@@ -106,13 +96,13 @@ class TrainCommandTest {
         assumeTrue(Files.isRegularFile(MIXTURE.resolve("denoiser_jvp.onnx")), "shipped mixture2d model");
         Path a = dir.resolve("graph.json");
         Path b = dir.resolve("fd.json");
-        Run ra = run("--denoiser", MIXTURE.resolve("denoiser.onnx").toString(), "--jvp",
+        CliRun ra = run("--denoiser", MIXTURE.resolve("denoiser.onnx").toString(), "--jvp",
                 MIXTURE.resolve("denoiser_jvp.onnx").toString(), "--steps", "10", "--solver", "euler", "--method",
                 "closed-form", "--rollouts", "256", "--out", a.toString());
-        Run rb = run("--denoiser", MIXTURE.resolve("denoiser.onnx").toString(), "--steps", "10", "--solver", "euler",
+        CliRun rb = run("--denoiser", MIXTURE.resolve("denoiser.onnx").toString(), "--steps", "10", "--solver", "euler",
                 "--method", "closed-form", "--rollouts", "256", "--out", b.toString());
-        assertThat(ra.code()).as(ra.err()).isZero();
-        assertThat(rb.code()).as(rb.err()).isZero();
+        assertThat(ra.exitCode()).as(ra.err()).isZero();
+        assertThat(rb.exitCode()).as(rb.err()).isZero();
         ScheduleFile fa = ScheduleFile.read(a);
         ScheduleFile fb = ScheduleFile.read(b);
         assertThat(fa.training()).containsEntry("jvp", "onnx-jvp").containsKeys("model_sha256", "jvp_sha256");
@@ -135,15 +125,15 @@ class TrainCommandTest {
     @Test
     void everyTrainChecksTheGridOnHeldOutNoiseUnlessToldNot() throws Exception {
         Path out = dir.resolve("g.json");
-        Run r = run("--denoiser", "analytic:mixture2d", "--steps", "6", "--solver", "heun", "--method", "closed-form",
+        CliRun r = run("--denoiser", "analytic:mixture2d", "--steps", "6", "--solver", "heun", "--method", "closed-form",
                 "--rollouts", "64", "--fine-steps", "200", "--out", out.toString());
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("; held-out ref-rmse ").contains("(EDM ");
         assertThat(ScheduleFile.read(out).training()).containsKey("guard");
         Path off = dir.resolve("off.json");
-        Run quiet = run("--denoiser", "analytic:mixture2d", "--steps", "6", "--solver", "heun", "--method",
+        CliRun quiet = run("--denoiser", "analytic:mixture2d", "--steps", "6", "--solver", "heun", "--method",
                 "closed-form", "--rollouts", "64", "--fine-steps", "200", "--no-guard", "--out", off.toString());
-        assertThat(quiet.code()).as(quiet.err()).isZero();
+        assertThat(quiet.exitCode()).as(quiet.err()).isZero();
         assertThat(quiet.out()).doesNotContain("held-out");
         assertThat(ScheduleFile.read(off).training()).doesNotContainKey("guard");
     }
@@ -151,21 +141,21 @@ class TrainCommandTest {
     @Test
     void theExactClockSpendsTheBudgetAndReportsConvergence() throws Exception {
         Path out = dir.resolve("x.json");
-        Run r = run("--denoiser", "analytic:mixture2d", "--steps", "5", "--solver", "euler", "--clock", "exact",
+        CliRun r = run("--denoiser", "analytic:mixture2d", "--steps", "5", "--solver", "euler", "--clock", "exact",
                 "--iterations", "12", "--batch", "4", "--rollouts", "64", "--fine-steps", "200", "--out",
                 out.toString(), "--json");
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("art: note: ART-RL ").contains("budget error 0.0%");
         ScheduleFile f = ScheduleFile.read(out);
         assertThat(f.training().get("hyperparameters").toString()).contains("clock=budget-exact");
         assertThat(f.training()).containsKeys("diagnostics", "guard");
-        Run bad = run("--denoiser", "analytic:mixture2d", "--steps", "5", "--solver", "euler", "--clock", "fast",
+        CliRun bad = run("--denoiser", "analytic:mixture2d", "--steps", "5", "--solver", "euler", "--clock", "fast",
                 "--out", dir.resolve("y.json").toString());
-        assertThat(bad.code()).isEqualTo(CliSupport.ERROR);
+        assertThat(bad.exitCode()).isEqualTo(CliSupport.ERROR);
         assertThat(bad.err()).contains("--clock expected free or exact, found 'fast'");
-        Run paper = run("--denoiser", "analytic:mixture2d", "--steps", "5", "--solver", "euler", "--clock", "exact",
+        CliRun paper = run("--denoiser", "analytic:mixture2d", "--steps", "5", "--solver", "euler", "--clock", "exact",
                 "--preset", "paper", "--out", dir.resolve("z.json").toString());
-        assertThat(paper.code()).isEqualTo(CliSupport.ERROR);
+        assertThat(paper.exitCode()).isEqualTo(CliSupport.ERROR);
         assertThat(paper.err()).contains("closed-form prior");
     }
 }
