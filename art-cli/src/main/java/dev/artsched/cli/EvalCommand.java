@@ -176,6 +176,13 @@ public final class EvalCommand implements Callable<Integer> {
                 CliSupport.printJson(out, done.toJson());
             } else {
                 out.print(done.toTable());
+                if (done.info().get("schedulers") instanceof java.util.Map<?, ?> resolved) {
+                    for (java.util.Map.Entry<?, ?> e : resolved.entrySet()) {
+                        if (!e.getKey().equals(e.getValue())) {
+                            out.println(e.getKey() + " = " + e.getValue());
+                        }
+                    }
+                }
                 out.printf(Locale.ROOT, "denoiser %s, %d samples, seed %d, reference heun %d steps (rho %s, "
                         + "sigma_min %s), %.1f s%n", source.spec(), samples, seed, referenceSteps, referenceRho,
                         request.referenceSigmaMin(), (System.nanoTime() - start) / 1e9);

@@ -111,7 +111,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Steps of the fine reference grid of the closed form / of gamma_0 (default 1000).")
     Integer fineSteps;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", description = "ART-RL checkpoint (default OUT.ckpt).")
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "Checkpoint of ART-RL, GITS or refine (default OUT.ckpt).")
     Path checkpoint;
 
     @Option(names = "--checkpoint-every", defaultValue = "250", paramLabel = "I",
@@ -143,7 +144,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--refine-noises", paramLabel = "P",
             description = "refine: training and validation noises each (default by dimension: 262144 / d within "
-                    + "64..8192).")
+                    + "64..65536).")
     Integer refineNoises;
 
     @Option(names = "--minibatch", paramLabel = "B",
@@ -210,7 +211,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         // the training service locks its files itself; here they are only checked against the inputs
         Outputs files = new Outputs().model("--denoiser", denoiser).input("--jvp", jvp).output("--out", out);
-        if (m == ScheduleTraining.Method.ART_RL || m == ScheduleTraining.Method.REFINE) {
+        if (m == ScheduleTraining.Method.ART_RL || m == ScheduleTraining.Method.REFINE
+                || m == ScheduleTraining.Method.GITS) {
             files.output(checkpoint != null ? "--checkpoint" : "--checkpoint (default OUT.ckpt)", request.checkpoint())
                     .output(metrics != null ? "--metrics" : "--metrics (default OUT.metrics.jsonl)",
                             request.metrics());

@@ -3,11 +3,15 @@ package dev.artsched.training;
 import dev.artsched.onnx.OnnxJvpDenoiser;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Solver;
+import dev.artsched.training.closedform.ArtClosedForm;
 import dev.artsched.training.closedform.HeunClosedForm;
 import dev.artsched.training.gits.Gits;
 import dev.artsched.training.problem.AnalyticModels;
+import dev.artsched.training.problem.ArtProblem;
 import dev.artsched.training.problem.DoubleDenoiser;
 import dev.artsched.training.problem.GridSolver;
+import dev.artsched.training.problem.ReferenceRollouts;
+import dev.artsched.training.problem.Rng;
 import dev.artsched.training.refine.Refine;
 import dev.artsched.training.run.TrainingListener;
 
@@ -49,22 +53,43 @@ final class GridMethods {
 
     /** The Heun closed form. */
     static Outcome heunClosedForm(DoubleDenoiser model, double sigmaMax, double sigmaMin, int steps, int rollouts,
-                                  long seed) {
+                                  long seed, TrainingListener listener) {
         long t0 = System.nanoTime();
-        HeunClosedForm.Density density = HeunClosedForm.density(model, sigmaMax, sigmaMin, rollouts, 64, seed);
+        HeunClosedForm.Density density = HeunClosedForm.density(model, sigmaMax, sigmaMin, rollouts, 64, seed,
+                k -> listener.onProgress("heun closed form probes", k, 64));
         Map<String, Object> training = new LinkedHashMap<>(HeunClosedForm.provenance(density, rollouts, seed));
         training.put("denoiser_calls", density.calls());
         training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
         return new Outcome(HeunClosedForm.sigmas(density, steps), training);
     }
 
+    /** The solver's closed form: ART's Euler rule, or the Heun rule for Heun (a refine start). */
+    static double[] closedForm(Solver solver, ArtProblem problem, DenoiserSource source, int steps, int rollouts,
+                               int fineSteps, long seed, TrainingListener l) {
+        if (solver == Solver.HEUN) {
+            return heunClosedForm(model(source, false, null), problem.sigmaMax(), problem.sigmaMin(), steps, rollouts,
+                    seed, l).sigmas();
+        }
+        return ArtClosedForm.sigmas(ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed)), steps);
+    }
+
     /** GITS. */
     static Outcome gits(DoubleDenoiser model, Solver solver, double sigmaMax, double sigmaMin, int steps,
                         Gits.Config config, TrainingListener listener) {
+        return gits(model, solver, sigmaMax, sigmaMin, steps, config, listener, null, false);
+    }
+
+    /** GITS with a checkpoint after every cost row (null: none), resumed from it when asked. */
+    static Outcome gits(DoubleDenoiser model, Solver solver, double sigmaMax, double sigmaMin, int steps,
+                        Gits.Config config, TrainingListener listener, Path checkpoint, boolean resume) {
         int m = config.teacherSteps();
         Gits.Result r = Gits.search(model, solver, sigmaMax, sigmaMin, steps, config,
-                i -> listener.onProgress("gits cost matrix", i, m));
-        return new Outcome(r.sigmas(), r.training());
+                i -> listener.onProgress("gits cost matrix", i, m), checkpoint, resume);
+        Map<String, Object> training = new LinkedHashMap<>(r.training());
+        if (checkpoint != null) {
+            training.put("checkpoint", checkpoint.toString());
+        }
+        return new Outcome(r.sigmas(), training);
     }
 
     /**

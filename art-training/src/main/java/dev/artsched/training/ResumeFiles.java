@@ -35,7 +35,7 @@ final class ResumeFiles {
         }
     }
 
-    /** Refine: a resumed run clears a killed run's temporaries and notes a missing checkpoint; returns it. */
+    /** Refine and GITS: a resumed run clears a killed run's temporaries and notes a missing checkpoint; returns it. */
     static Path prepareRefine(boolean resume, Path ck, Path out, TrainingListener l) {
         if (resume) {
             clearForResume(l, ck, out);

@@ -274,7 +274,7 @@ public final class ScheduleTraining {
     /** Trains, writes the schedule file and returns it; the listener sees every ART-RL iteration and notes. */
     public static Result train(Request r, TrainingListener listener) {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
-        boolean resumable = r.method == Method.ART_RL || r.method == Method.REFINE;
+        boolean resumable = r.method == Method.ART_RL || r.method == Method.REFINE || r.method == Method.GITS;
         Map<String, Path> outputs = RunFiles.outputs(r.out, resumable ? r.checkpoint() : null,
                 r.method == Method.ART_RL ? r.metrics() : null);
         RunFiles.check(outputs, RunFiles.inputs(r.denoiser, r.jvpGraph));
@@ -298,10 +298,11 @@ public final class ScheduleTraining {
             Map<String, Object> training;
             Map<String, Object> run = new LinkedHashMap<>();
             int rollouts = r.rollouts != null ? r.rollouts : CLOSED_FORM_ROLLOUTS;
-            java.util.function.Supplier<double[]> closedForm = () -> closedForm(r, problem, source, rollouts);
+            java.util.function.Supplier<double[]> closedForm = () -> GridMethods.closedForm(r.solver, problem,
+                    source, r.steps, rollouts, r.fineSteps, r.seed, l);
             if (r.method == Method.CLOSED_FORM && r.solver == Solver.HEUN) {
                 GridMethods.Outcome o = GridMethods.heunClosedForm(GridMethods.model(source, false, null),
-                        problem.sigmaMax(), problem.sigmaMin(), r.steps, rollouts, r.seed);
+                        problem.sigmaMax(), problem.sigmaMin(), r.steps, rollouts, r.seed, l);
                 sigmas = o.sigmas();
                 training = withProblem(problem, o.training());
             } else if (r.method == Method.GITS || r.method == Method.REFINE) {
@@ -309,7 +310,8 @@ public final class ScheduleTraining {
                 boolean jvp = r.jvpStrategy() == TrainingModules.JvpStrategy.GRAPH;
                 GridMethods.Outcome o = r.method == Method.GITS
                         ? GridMethods.gits(GridMethods.model(source, false, null), r.solver, problem.sigmaMax(),
-                        problem.sigmaMin(), r.steps, gits, l)
+                        problem.sigmaMin(), r.steps, gits, l,
+                        ResumeFiles.prepareRefine(r.resume, r.checkpoint(), r.out, l), r.resume)
                         : GridMethods.refine(GridMethods.model(source, jvp, r.jvpGraph), r.solver, problem.sigmaMax(),
                         problem.sigmaMin(), r.steps, r.starts, r.refine != null ? r.refine
                                 : Refine.Config.defaults(r.seed), gits, closedForm, l,
@@ -377,15 +379,6 @@ public final class ScheduleTraining {
         training.put("sigma_min", problem.sigmaMin());
         training.putAll(extra);
         return training;
-    }
-
-    /** The solver's closed form: ART's Euler rule, or the Heun rule for Heun (a refine start). */
-    private static double[] closedForm(Request r, ArtProblem problem, DenoiserSource source, int rollouts) {
-        if (r.solver == Solver.HEUN) {
-            return GridMethods.heunClosedForm(GridMethods.model(source, false, null), problem.sigmaMax(),
-                    problem.sigmaMin(), r.steps, rollouts, r.seed).sigmas();
-        }
-        return ArtClosedForm.sigmas(ReferenceRollouts.run(problem, rollouts, r.fineSteps, new Rng(r.seed)), r.steps);
     }
 
     /** The grid as printed in one-line summaries: {@code [80.0000, 12.3400, ..., 0.0000]}. */

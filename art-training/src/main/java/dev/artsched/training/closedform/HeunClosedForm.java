@@ -46,6 +46,12 @@ public final class HeunClosedForm {
     /** Measures C at {@code probes} EDM-spaced sigmas with {@code rollouts} noises from {@code seed}. */
     public static Density density(DoubleDenoiser model, double sigmaMax, double sigmaMin, int rollouts, int probes,
                                   long seed) {
+        return density(model, sigmaMax, sigmaMin, rollouts, probes, seed, null);
+    }
+
+    /** The same; {@code progress} (may be null) sees each probe done (1..probes). */
+    public static Density density(DoubleDenoiser model, double sigmaMax, double sigmaMin, int rollouts, int probes,
+                                  long seed, java.util.function.IntConsumer progress) {
         if (rollouts < 1 || probes < 2) {
             throw new ArtException("the Heun closed form needs >= 1 rollout and >= 2 probes, found " + rollouts
                     + " and " + probes);
@@ -91,6 +97,9 @@ public final class HeunClosedForm {
                 double[] t = x;
                 x = next;
                 next = t;
+            }
+            if (progress != null) {
+                progress.accept(k + 1);
             }
         }
         double[] last = new double[probes];

@@ -84,6 +84,15 @@ public final class Gits {
     /** Runs GITS for N steps; {@code progress} sees each source point of the cost matrix (M in all). */
     public static Result search(DoubleDenoiser model, Solver solver, double sigmaMax, double sigmaMin, int steps,
                                 Config config, IntConsumer progress) {
+        return search(model, solver, sigmaMax, sigmaMin, steps, config, progress, null, false);
+    }
+
+    /**
+     * The same, writing a checkpoint after every cost row to {@code checkpoint} (null: none) and, with {@code resume}
+     * and an existing checkpoint, reusing the rows it holds.
+     */
+    public static Result search(DoubleDenoiser model, Solver solver, double sigmaMax, double sigmaMin, int steps,
+                                Config config, IntConsumer progress, java.nio.file.Path checkpoint, boolean resume) {
         int m = config.teacherSteps();
         if (steps > m) {
             throw new ArtException("GITS needs a teacher grid of at least N steps: expected N <= " + m
@@ -93,7 +102,19 @@ public final class Gits {
         long t0 = System.nanoTime();
         double[] t = teacherGrid(sigmaMax, sigmaMin, m);
         double[][] teacher = teacherStates(model, t, config);
-        double[][] cost = costMatrix(model, solver, t, teacher, config.warmup(), progress);
+        double sum = 0;
+        for (double v : teacher[m]) {
+            sum += v;
+        }
+        GitsState state = new GitsState(m, config.substeps(), config.warmup(), config.seed(), solver.id(), t[0],
+                t[m - 1], sum, new double[0][]);
+        double[][] done = resume && checkpoint != null && java.nio.file.Files.exists(checkpoint)
+                ? GitsState.read(checkpoint, state).rows() : new double[0][];
+        GitsState base = state;
+        java.util.function.Consumer<double[][]> save = checkpoint == null ? null
+                : rows -> new GitsState(base.teacherSteps(), base.substeps(), base.warmup(), base.seed(),
+                base.solver(), base.sigmaMax(), base.sigmaMin(), base.teacherSum(), rows).write(checkpoint);
+        double[][] cost = costMatrix(model, solver, t, teacher, config.warmup(), progress, done, save);
         int[] path = dp(cost, steps, config.coeff());
         double[] sigmas = new double[steps + 1];
         for (int k = 0; k <= steps; k++) {
@@ -110,6 +131,7 @@ public final class Gits {
         training.put("seed", config.seed());
         training.put("teacher_indices", list(path));
         training.put("dp_value", v);
+        training.put("resumed_rows", done.length);
         training.put("denoiser_calls", model.calls() - calls0);
         training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
         return new Result(sigmas, path, v, model.calls() - calls0, training);
@@ -144,6 +166,13 @@ public final class Gits {
     /** c[i][j] = mean over the warm-up noises of ||S-step(x_i; t_i -> t_j) - x_j|| (j > i; else +inf). */
     static double[][] costMatrix(DoubleDenoiser model, Solver solver, double[] t, double[][] teacher, int b,
                                  IntConsumer progress) {
+        return costMatrix(model, solver, t, teacher, b, progress, new double[0][], null);
+    }
+
+    /** The same, taking the first rows from {@code done} and handing the rows so far to {@code save} after each. */
+    static double[][] costMatrix(DoubleDenoiser model, Solver solver, double[] t, double[][] teacher, int b,
+                                 IntConsumer progress, double[][] done,
+                                 java.util.function.Consumer<double[][]> save) {
         int m = t.length - 1;
         int d = model.dim();
         double[][] c = new double[m + 1][m + 1];
@@ -151,7 +180,13 @@ public final class Gits {
             java.util.Arrays.fill(row, Double.POSITIVE_INFINITY);
         }
         double[] out = new double[b * d];
-        for (int i = 0; i < m; i++) {
+        for (int i = 0; i < done.length; i++) {
+            System.arraycopy(done[i], 0, c[i], i + 1, m - i);
+            if (progress != null) {
+                progress.accept(i + 1);
+            }
+        }
+        for (int i = done.length; i < m; i++) {
             double[] x = teacher[i];
             double[] den = new double[b * d];
             model.denoise(x, GridSolver.filled(b, t[i]), b, den);
@@ -167,6 +202,13 @@ public final class Gits {
                     acc += Math.sqrt(sq);
                 }
                 c[i][j] = acc / b;
+            }
+            if (save != null) {
+                double[][] rows = new double[i + 1][];
+                for (int r = 0; r <= i; r++) {
+                    rows[r] = java.util.Arrays.copyOfRange(c[r], r + 1, m + 1);
+                }
+                save.accept(rows);
             }
             if (progress != null) {
                 progress.accept(i + 1);

@@ -110,4 +110,40 @@ class GitsTest {
             assertThat(gits).as("%s", solver).isLessThan(0.7 * edm);
         }
     }
+
+    @Test
+    void anInterruptedSearchResumesFromItsCheckpointToTheSameGrid(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        DoubleDenoiser model = DoubleDenoiser.withJvp(GaussianMixtureDenoiser.twoDimensionalBenchmark());
+        Gits.Config config = new Gits.Config(20, 2, 16, 1.0, 5);
+        Gits.Result whole = Gits.search(model, Solver.HEUN, 10, 0.002, 6, config, null);
+        java.nio.file.Path ck = dir.resolve("gits.ckpt");
+        int[] seen = {0};
+        assertThatThrownBy(() -> Gits.search(model, Solver.HEUN, 10, 0.002, 6, config, i -> {
+            if (++seen[0] == 7) {
+                throw new IllegalStateException("killed");
+            }
+        }, ck, false)).hasMessage("killed");
+        long before = model.calls();
+        Gits.Result resumed = Gits.search(model, Solver.HEUN, 10, 0.002, 6, config, null, ck, true);
+        assertThat(resumed.sigmas()).containsExactly(whole.sigmas());
+        assertThat(resumed.cost()).isEqualTo(whole.cost());
+        assertThat(resumed.training().get("resumed_rows")).isEqualTo(7);
+        long fresh = whole.calls();
+        assertThat(model.calls() - before).isLessThan(fresh);
+        // the cost matrix does not depend on N: the same checkpoint serves another N
+        assertThat(Gits.search(model, Solver.HEUN, 10, 0.002, 4, config, null, ck, true).sigmas())
+                .containsExactly(Gits.search(model, Solver.HEUN, 10, 0.002, 4, config, null).sigmas());
+        // another warm-up size is another run
+        assertThatThrownBy(() -> Gits.search(model, Solver.HEUN, 10, 0.002, 6, new Gits.Config(20, 2, 8, 1.0, 5),
+                null, ck, true))
+                .isInstanceOf(ArtException.class)
+                .hasMessageContaining("is for M = 20, 2 sub-steps, 16 warm-up noises")
+                .hasMessageContaining("expected M = 20, 2 sub-steps, 8 warm-up noises");
+        // another model fails the teacher checksum
+        DoubleDenoiser other = DoubleDenoiser.withJvp(new GaussianMixtureDenoiser(
+                new double[][] {{2, 2}, {2, -2}}, new double[] {1, 1}, new double[] {0.3, 0.3}));
+        assertThatThrownBy(() -> Gits.search(other, Solver.HEUN, 10, 0.002, 6, config, null, ck, true))
+                .isInstanceOf(ArtException.class).hasMessageContaining("was made with another model");
+    }
 }
