@@ -116,7 +116,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--refine-noises", defaultValue = "0", paramLabel = "P",
             description = "Refine's training and validation noises each (default 0: by dimension, 262144 / d within "
-                    + "64..65536).")
+                    + "64..8192).")
     int refineNoises;
 
     @Option(names = "--minibatch", defaultValue = "64", paramLabel = "B",

@@ -144,7 +144,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--refine-noises", paramLabel = "P",
             description = "refine: training and validation noises each (default by dimension: 262144 / d within "
-                    + "64..65536).")
+                    + "64..8192).")
     Integer refineNoises;
 
     @Option(names = "--minibatch", paramLabel = "B",

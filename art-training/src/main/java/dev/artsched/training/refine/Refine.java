@@ -37,7 +37,7 @@ public final class Refine {
     /**
      * Settings.
      *
-     * @param trainNoises    training noises (>= 1; 0: by dimension, 262144 / d clamped to 64..65536)
+     * @param trainNoises    training noises (>= 1; 0: by dimension, 262144 / d clamped to 64..8192)
      * @param validNoises    validation noises (>= 1; 0: as many as the training noises)
      * @param minibatch      training noises per gradient, drawn afresh each iteration (>= 1; at most the pool)
      * @param iterations     Adam iterations at most (>= 0)
@@ -73,7 +73,7 @@ public final class Refine {
 
         /** The training pool for dimension d. */
         int pool(int d) {
-            return trainNoises > 0 ? trainNoises : Math.max(64, Math.min(65536, 262144 / d));
+            return trainNoises > 0 ? trainNoises : Math.max(64, Math.min(8192, 262144 / d));
         }
 
         /** The validation noises for dimension d. */
