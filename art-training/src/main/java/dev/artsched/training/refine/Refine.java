@@ -17,8 +17,9 @@ import java.util.Objects;
  * the actual solver's global error at the actual N against a fine-grid reference, mean ||Phi_S(z) - x_ref||^2 / d
  * over minibatches drawn from a pool of training noises, with exact forward-mode gradients through the model's JVP (finite differences in the
  * parameters, same noises, without one). The best grid on held-out validation noises is kept, starting from the
- * best start grid, so the result is never worse than its start on the validation set; it stops early after
- * {@code patience} iterations without a validation improvement.
+ * best start grid, so the refined grid is never worse than its start on the validation set; it stops early after
+ * {@code patience} iterations without a validation improvement. The result is the best of the refined grid and
+ * every start on a third noise set, grown while their ranking is within noise ({@code Selection}).
  */
 public final class Refine {
     private Refine() {
@@ -119,10 +120,10 @@ public final class Refine {
     /**
      * The outcome.
      *
-     * @param sigmas     the best grid on the validation noises
+     * @param sigmas     the best of the refined grid and the starts on the selection noises
      * @param start      the start's label
      * @param startValid the start's validation loss
-     * @param bestValid  the result's validation loss (<= startValid)
+     * @param bestValid  the refined grid's validation loss (<= startValid)
      * @param calls      denoiser calls spent
      * @param training   provenance
      */
@@ -275,8 +276,26 @@ public final class Refine {
         if (since >= config.patience()) {
             stop = "early-stopping";
         }
+        List<double[]> candidates = new java.util.ArrayList<>();
+        List<String> labels = new java.util.ArrayList<>();
+        for (Start s : starts) {
+            candidates.add(s.sigmas());
+            labels.add(s.label());
+        }
+        candidates.add(bestSigmas);
+        labels.add("refined");
+        Selection.Outcome picked = Selection.pick(model, solver, candidates, ref, nValid, Selection.cap(nValid, d),
+                config.seed() * 2 + 4);
+        double[] chosen = candidates.get(picked.best());
+        Map<String, Double> selection = new LinkedHashMap<>();
+        for (int c = 0; c < labels.size(); c++) {
+            selection.put(labels.get(c), Math.sqrt(picked.losses()[c]));
+        }
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("start", best.label());
+        training.put("selected", labels.get(picked.best()));
+        training.put("selection_noises", picked.noises());
+        training.put("selection_rmse", selection);
         training.put("start_valid_losses", startLosses);
         training.put("start_sigmas", best.sigmas());
         training.put("gradient", useJvp ? "jvp" : "finite-difference");
@@ -295,7 +314,7 @@ public final class Refine {
         training.put("valid_rmse", Math.sqrt(bestValid));
         training.put("denoiser_calls", model.calls() - calls0);
         training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
-        return new Result(bestSigmas, best.label(), startValid, bestValid, model.calls() - calls0, training);
+        return new Result(chosen, best.label(), startValid, bestValid, model.calls() - calls0, training);
     }
 
     /** The loss of a grid on a noise set (forward solve only). */
