@@ -11,14 +11,14 @@ identically zero) ReLU Dropout(0.3) Linear(64->10) = logits.
 
 Data: Debian's ``dataset-fashion-mnist`` (``fashion_data.py``), pixels in [-1, 1]; trained on the 60,000
 training images, accuracy on the 10,000 test images. Adam lr 1e-3 (cosine to 0), batch 128, ``--epochs``
-(default 3) with random horizontal flips, seed 7, one CPU thread.
+(default 6) with random horizontal flips, seed 7, one CPU thread.
 
 Outputs (this folder): ``features.onnx`` (input ``x`` float32 [B,1,28,28] in [-1,1]; outputs ``features`` float32
 [B,64] and ``logits`` float32 [B,10]; opset 13; metadata ``art.feature_dim``, ``art.input_range``),
 ``features_ref.json`` (``art-fid-stats/1``: mean and unbiased covariance, accumulated in float64, of the float32
 features of the 60,000 training images), ``classifier.pt`` and ``classifier.json`` (accuracy, seed, sha256s).
 
-Run: ``nice -n 10 /usr/bin/python3 train_classifier.py [--epochs 3]``.
+Run: ``nice -n 10 /usr/bin/python3 train_classifier.py [--epochs 6]``.
 """
 import argparse
 import hashlib
@@ -95,7 +95,7 @@ def export(model, path):
 def main():
     ap = argparse.ArgumentParser(description="Train the Fashion-MNIST feature extractor for FID.")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--out", default=HERE)
     args = ap.parse_args()
