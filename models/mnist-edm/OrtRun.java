@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -15,7 +16,7 @@ import java.util.Map;
  * Runs an ONNX graph once with ONNX Runtime (Java), for the Python sanity checks of this folder (Debian ships
  * no Python onnxruntime). Usage, as a single-file program:
  * {@code java -cp onnxruntime-1.29.0.jar OrtRun.java MODEL.onnx OUT_DIR NAME:D0,D1,...:FILE.f32 ...};
- * every input is raw little-endian float32; every output is written to {@code OUT_DIR/<output name>.f32}
+ * every input is raw little-endian float32, or int64 when its file name ends in {@code .i64}; every output is written to {@code OUT_DIR/<output name>.f32}
  * and its shape printed as {@code name d0,d1,...}.
  */
 public final class OrtRun {
@@ -40,7 +41,10 @@ public final class OrtRun {
                 for (int d = 0; d < dims.length; d++) {
                     shape[d] = Long.parseLong(dims[d]);
                 }
-                inputs.put(parts[0], OnnxTensor.createTensor(env, read(Path.of(parts[2])), shape));
+                Path file = Path.of(parts[2]);
+                inputs.put(parts[0], file.toString().endsWith(".i64")
+                        ? OnnxTensor.createTensor(env, readLongs(file), shape)
+                        : OnnxTensor.createTensor(env, read(file), shape));
             }
             try (OrtSession.Result result = session.run(inputs)) {
                 for (Map.Entry<String, ai.onnxruntime.OnnxValue> entry : result) {
@@ -62,6 +66,13 @@ public final class OrtRun {
                 t.close();
             }
         }
+    }
+
+    private static LongBuffer readLongs(Path file) throws IOException {
+        byte[] raw = Files.readAllBytes(file);
+        LongBuffer out = ByteBuffer.allocateDirect(raw.length).order(ByteOrder.nativeOrder()).asLongBuffer();
+        out.put(ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer());
+        return out.rewind();
     }
 
     private static FloatBuffer read(Path file) throws IOException {

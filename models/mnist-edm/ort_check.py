@@ -27,12 +27,16 @@ def ort_jar():
 
 
 def run(model_path, inputs):
-    """Runs ``model_path`` on ``inputs`` (dict name -> float32 array); returns dict name -> float32 array."""
+    """Runs ``model_path`` on ``inputs`` (dict name -> float32 or integer (sent as int64) array); returns dict name -> float32 array."""
     with tempfile.TemporaryDirectory() as tmp:
         args = ["java", "-cp", ort_jar(), os.path.join(HERE, "OrtRun.java"), model_path, tmp]
         for name, value in inputs.items():
-            path = os.path.join(tmp, f"in_{name}.bin")
-            np.ascontiguousarray(value, dtype="<f4").tofile(path)
+            if np.issubdtype(value.dtype, np.integer):
+                path = os.path.join(tmp, f"in_{name}.i64")
+                np.ascontiguousarray(value, dtype="<i8").tofile(path)
+            else:
+                path = os.path.join(tmp, f"in_{name}.bin")
+                np.ascontiguousarray(value, dtype="<f4").tofile(path)
             args.append(f"{name}:{','.join(str(d) for d in value.shape)}:{path}")
         out = subprocess.run(args, check=True, stdout=subprocess.PIPE, text=True).stdout
         result = {}

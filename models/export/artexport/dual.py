@@ -204,6 +204,81 @@ class DualFourierEmbedding(_DualSinusoidal):
         return DualFourierEmbedding(freqs=m.freqs)
 
 
+class DualLayerNorm(DualModule):
+    """LayerNorm over the last ``len(normalized_shape)`` dims, written out (mean, biased variance, eps inside the
+    square root) with its exact tangent: y = (x - mu) r, dy = (dx - mean dx) r - (x - mu) r^3 mean((x - mu) dx)."""
+
+    def __init__(self, normalized_shape, weight=None, bias=None, eps=1e-5):
+        super().__init__()
+        self.normalized_shape = tuple(normalized_shape)
+        self.weight = weight
+        self.bias = bias
+        self.eps = eps
+
+    @staticmethod
+    def from_module(m):
+        affine = m.elementwise_affine
+        return DualLayerNorm(m.normalized_shape, m.weight if affine else None, m.bias if affine else None, m.eps)
+
+    def forward(self, p, t):
+        dims = tuple(range(-len(self.normalized_shape), 0))
+        pc = p - p.mean(dim=dims, keepdim=True)
+        tc = t - t.mean(dim=dims, keepdim=True)
+        var = (pc * pc).mean(dim=dims, keepdim=True)
+        dvar = 2.0 * (pc * tc).mean(dim=dims, keepdim=True)
+        rstd = torch.rsqrt(var + self.eps)
+        drstd = -0.5 * rstd * rstd * rstd * dvar
+        y = pc * rstd
+        yt = tc * rstd + pc * drstd
+        if self.weight is not None:
+            y = y * self.weight + self.bias
+            yt = yt * self.weight
+        return y, yt
+
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2 = 1.0 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+class DualGELU(DualModule):
+    """GELU. ``approximate='none'``: y = x Phi(x) = x (1 + erf(x / sqrt 2)) / 2, dy = (Phi(x) + x phi(x)) dx.
+    ``approximate='tanh'``: y = x (1 + tanh u) / 2 with u = sqrt(2/pi) (x + 0.044715 x^3),
+    dy = ((1 + tanh u) / 2 + x (1 - tanh^2 u) sqrt(2/pi) (1 + 3 * 0.044715 x^2) / 2) dx."""
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"DualGELU: expected approximate 'none' or 'tanh', found '{approximate}'")
+        self.approximate = approximate
+
+    @staticmethod
+    def from_module(m):
+        return DualGELU(getattr(m, "approximate", "none"))
+
+    def forward(self, p, t):
+        if self.approximate == "tanh":
+            k = 0.044715
+            th = torch.tanh(_SQRT_2_OVER_PI * (p + k * p * p * p))
+            y = 0.5 * p * (1.0 + th)
+            dy = 0.5 * (1.0 + th) + 0.5 * p * (1.0 - th * th) * _SQRT_2_OVER_PI * (1.0 + 3.0 * k * p * p)
+            return y, t * dy
+        cdf = 0.5 * (1.0 + torch.erf(p * _INV_SQRT_2))
+        pdf = _INV_SQRT_2PI * torch.exp(-0.5 * p * p)
+        return p * cdf, t * (cdf + p * pdf)
+
+
+class DualDropout(DualModule):
+    """Dropout at inference (the exported graphs are eval-mode): the identity."""
+
+    def forward(self, p, t):
+        return p, t
+
+    @staticmethod
+    def from_module(m):
+        return DualDropout()
+
+
 class DualSequential(DualModule):
     """Applies dual layers in order."""
 
@@ -230,7 +305,16 @@ _CONVERSIONS = {
     nn.AvgPool2d: DualAvgPool2d.from_module,
     nn.Identity: DualIdentity.from_module,
     nn.Sequential: DualSequential.from_module,
+    nn.LayerNorm: DualLayerNorm.from_module,
+    nn.GELU: DualGELU.from_module,
+    nn.Dropout: DualDropout.from_module,
 }
+
+
+def register_dual(kind, convert):
+    """Makes ``dual_of`` convert modules of exactly type ``kind`` with ``convert(module)`` (used by
+    ``artexport.attention`` for the transformer layers; available for your own block types)."""
+    _CONVERSIONS[kind] = convert
 
 
 def dual_of(module):
@@ -274,22 +358,24 @@ def _precond(sigma, sigma_data, ndim):
 class EDMPrecond(nn.Module):
     """D(x; sigma) = c_skip x + c_out F(c_in x, c_noise) with EDM's coefficients (Karras et al. 2022):
     c_skip = sd^2 / (s^2 + sd^2), c_out = s sd / sqrt(s^2 + sd^2), c_in = 1 / sqrt(s^2 + sd^2),
-    c_noise = ln(s) / 4. ``net(x_in, c_noise)`` is the raw network, x [B, ...], sigma [B]."""
+    c_noise = ln(s) / 4. ``net(x_in, c_noise, *cond)`` is the raw network, x [B, ...], sigma [B]; conditioning
+    inputs (class labels, text states) are passed through unchanged after sigma."""
 
     def __init__(self, net, sigma_data):
         super().__init__()
         self.net = net
         self.sigma_data = float(sigma_data)
 
-    def forward(self, x, sigma):
+    def forward(self, x, sigma, *cond):
         s, v, r, sd2 = _precond(sigma, self.sigma_data, x.dim())
-        return (sd2 / v) * x + (s * self.sigma_data * r) * self.net(r * x, torch.log(sigma) / 4.0)
+        return (sd2 / v) * x + (s * self.sigma_data * r) * self.net(r * x, torch.log(sigma) / 4.0, *cond)
 
 
 class DualEDMPrecond(nn.Module):
     """The JVP of ``EDMPrecond``: ``forward(x, sigma, x_tangent, sigma_tangent) -> (denoised, tangent)``.
 
-    ``dual_net((x_in, x_in_t), (c_noise, c_noise_t)) -> (F, F_t)`` is the dual twin of the raw network. With
+    ``dual_net((x_in, x_in_t), (c_noise, c_noise_t), *cond) -> (F, F_t)`` is the dual twin of the raw network
+    (conditioning inputs, passed last to ``forward``, are constants of the JVP). With
     v = s^2 + sd^2: d c_skip/ds = -2 s sd^2 / v^2, d c_out/ds = sd^3 / v^1.5, d c_in/ds = -s / v^1.5,
     d c_noise/ds = 1 / (4 s)."""
 
@@ -298,7 +384,7 @@ class DualEDMPrecond(nn.Module):
         self.dual_net = dual_net
         self.sigma_data = float(sigma_data)
 
-    def forward(self, x, sigma, x_tangent, sigma_tangent):
+    def forward(self, x, sigma, x_tangent, sigma_tangent, *cond):
         sd = self.sigma_data
         s, v, r, sd2 = _precond(sigma, sd, x.dim())
         st = sigma_tangent.reshape(s.shape)
@@ -308,7 +394,7 @@ class DualEDMPrecond(nn.Module):
         c_in, dc_in = r, -s * r3
         x_in = (c_in * x, dc_in * st * x + c_in * x_tangent)
         noise = (torch.log(sigma) / 4.0, sigma_tangent / (4.0 * sigma))
-        f, ft = self.dual_net(x_in, noise)
+        f, ft = self.dual_net(x_in, noise, *cond)
         y = c_skip * x + c_out * f
         yt = dc_skip * st * x + c_skip * x_tangent + dc_out * st * f + c_out * ft
         return y, yt
