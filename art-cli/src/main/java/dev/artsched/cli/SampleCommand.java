@@ -61,6 +61,9 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object describing the result.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    ConditioningOptions model = new ConditioningOptions();
+
     @Option(names = "--force", description = "Replace a symbolic link at an output path with a regular file (the "
             + "link itself, never its target; FIFOs, directories and devices are never replaced).")
     boolean force;
@@ -74,9 +77,10 @@ public final class SampleCommand implements Callable<Integer> {
             }
             CliSupport.range("--batch", batch, 1, CliSupport.MAX_BATCH);
             Solver sv = Solver.parse(solver);
-            try (Outputs files = new Outputs().model("--denoiser", denoiser).spec("--scheduler", scheduler)
-                    .output("--out", out).check(force).lock(CliSupport.owner(spec));
-                 DenoiserSource source = DenoiserSource.open(denoiser)) {
+            dev.artsched.training.DenoiserOptions options = model.toOptions(seed);
+            try (Outputs files = model.inputs(new Outputs().model("--denoiser", denoiser).spec("--scheduler",
+                    scheduler)).output("--out", out).check(force).lock(CliSupport.owner(spec));
+                 DenoiserSource source = DenoiserSource.open(denoiser, options)) {
                 Denoiser d = source.denoiser();
                 long[] shape = d.sampleShape();
                 if (shape.length != 3) {
@@ -96,6 +100,9 @@ public final class SampleCommand implements Callable<Integer> {
                 result.put("samples", samples);
                 result.put("seed", seed);
                 result.put("sigmas", grid.sigmas());
+                if (source.provenance().get("conditioning") != null) {
+                    result.put("conditioning", source.provenance().get("conditioning"));
+                }
                 if (json) {
                     CliSupport.printJson(spec.commandLine().getOut(), result);
                 } else {

@@ -33,12 +33,26 @@ public final class DenoiserSource implements AutoCloseable {
     private final String analyticName;
     private final Map<String, Object> provenance = new LinkedHashMap<>();
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    /** Opens the JVP graph of a conditioned model with the same conditioning (null: not conditioned). */
+    private java.util.function.Function<Path, JvpDenoiser> conditionedJvp;
 
-    private DenoiserSource(String spec, Denoiser denoiser, Path file, String analyticName) {
+    DenoiserSource(String spec, Denoiser denoiser, Path file, String analyticName) {
         this.spec = spec;
         this.denoiser = denoiser;
         this.file = file;
         this.analyticName = analyticName;
+    }
+
+    /**
+     * Opens {@code analytic:NAME} or an ONNX file path with {@code options}: conditioning (a conditioning set, an
+     * unconditional row and the guidance weight; see {@link DenoiserAssembly}) and the raw network's
+     * parameterisation. {@link DenoiserOptions#NONE} (or null) is {@link #open(String)}.
+     */
+    public static DenoiserSource open(String spec, DenoiserOptions options) {
+        if (options == null || (!options.conditioned() && (options.param() == null || options.param().edm()))) {
+            return open(spec);
+        }
+        return DenoiserAssembly.open(spec, options);
     }
 
     /** Opens {@code analytic:NAME} or an ONNX file path. */
@@ -53,6 +67,23 @@ public final class DenoiserSource implements AutoCloseable {
             s.provenance.put("model", spec);
             return s;
         }
+        Path path = onnxPath(spec);
+        OnnxDenoiser onnx = OnnxDenoiser.load(path);
+        DenoiserSource s = new DenoiserSource(spec, onnx, path, null);
+        s.resources.push(onnx);
+        s.putModelProvenance(onnx.metadata(), path);
+        return s;
+    }
+
+    /** Records the model id (metadata {@code art.model_id}, else the file's folder and name), file and sha256. */
+    void putModelProvenance(Map<String, String> metadata, Path path) {
+        provenance.put("model", metadata.getOrDefault("art.model_id", fileLabel(path)));
+        provenance.put("model_file", path.toString());
+        provenance.put("model_sha256", sha256(path));
+    }
+
+    /** The path of an ONNX model spec, checked to be a readable regular file. */
+    static Path onnxPath(String spec) {
         Path path;
         try {
             path = Path.of(spec.trim());
@@ -70,14 +101,7 @@ public final class DenoiserSource implements AutoCloseable {
             throw new ArtException("the denoiser " + path + " is not readable: expected a readable ONNX file, found "
                     + "one without read permission");
         }
-        OnnxDenoiser onnx = OnnxDenoiser.load(path);
-        DenoiserSource s = new DenoiserSource(spec, onnx, path, null);
-        s.resources.push(onnx);
-        String id = onnx.metadata().getOrDefault("art.model_id", fileLabel(path));
-        s.provenance.put("model", id);
-        s.provenance.put("model_file", path.toString());
-        s.provenance.put("model_sha256", sha256(path));
-        return s;
+        return path;
     }
 
     /** The spec this source was opened from. */
@@ -98,6 +122,27 @@ public final class DenoiserSource implements AutoCloseable {
     /** The analytic model name, if analytic. */
     public Optional<String> analyticName() {
         return Optional.ofNullable(analyticName);
+    }
+
+    /** Whether the model runs with a conditioning set (and possibly guidance). */
+    public boolean conditioned() {
+        return conditionedJvp != null;
+    }
+
+    void conditionedJvp(java.util.function.Function<Path, JvpDenoiser> opener) {
+        this.conditionedJvp = opener;
+    }
+
+    /**
+     * The model with its exported JVP graph {@code jvpGraph} (an ONNX model), conditioned and guided like
+     * {@link #denoiser()}; owned by this source.
+     */
+    public JvpDenoiser withJvpGraph(Path jvpGraph) {
+        if (conditionedJvp != null) {
+            return conditionedJvp.apply(jvpGraph);
+        }
+        return own(dev.artsched.onnx.OnnxJvpDenoiser.load(file().orElseThrow(() -> new ArtException(
+                "a JVP graph is for ONNX models; expected an ONNX denoiser, found " + spec)), jvpGraph));
     }
 
     /** The model's exact JVP when it is analytic. */

@@ -1,6 +1,5 @@
 package dev.artsched.training;
 
-import dev.artsched.onnx.OnnxJvpDenoiser;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.training.closedform.HeunClosedForm;
@@ -33,6 +32,10 @@ final class GridMethods {
 
     /** The model in double: analytic models exactly, ONNX models through their JVP graph when {@code jvp}. */
     static DoubleDenoiser model(DenoiserSource source, boolean jvp, Path jvpGraph) {
+        if (source.analyticName().isPresent() && source.conditioned()) {
+            DoubleDenoiser exact = DoubleDenoiser.withJvp(source.exactJvp().orElseThrow());
+            return jvp ? exact : DoubleDenoiser.forwardOnly(exact.model());
+        }
         if (source.analyticName().isPresent()) {
             DoubleDenoiser exact = DoubleDenoiser.withJvp(AnalyticModels.denoiser(source.analyticName().get()));
             return jvp ? exact : DoubleDenoiser.forwardOnly(exact.model());
@@ -42,7 +45,7 @@ final class GridMethods {
                 throw new ArtException("the JVP graph must be an ONNX file, found '" + jvpGraph
                         + "' which is not a file");
             }
-            return DoubleDenoiser.withJvp(source.own(OnnxJvpDenoiser.load(source.file().orElseThrow(), jvpGraph)));
+            return DoubleDenoiser.withJvp(source.withJvpGraph(jvpGraph));
         }
         return DoubleDenoiser.forwardOnly(source.denoiser());
     }

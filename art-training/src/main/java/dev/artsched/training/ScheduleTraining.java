@@ -111,6 +111,7 @@ public final class ScheduleTraining {
         private boolean guard = true;
         private String owner;
         private boolean trustJvp;
+        private DenoiserOptions denoiserOptions = DenoiserOptions.NONE;
 
         private Request(String denoiser, int steps, Solver solver, Method method, Path out) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
@@ -228,6 +229,17 @@ public final class ScheduleTraining {
             return this;
         }
 
+        /** How the model is opened: conditioning, guidance, parameterisation (default {@link DenoiserOptions#NONE}). */
+        public Request optDenoiserOptions(DenoiserOptions value) {
+            denoiserOptions = Objects.requireNonNull(value, "denoiserOptions");
+            return this;
+        }
+
+        /** How the model is opened. */
+        public DenoiserOptions denoiserOptions() {
+            return denoiserOptions;
+        }
+
         /** The JVP strategy in effect. */
         public TrainingModules.JvpStrategy jvpStrategy() {
             return jvpStrategy != null ? jvpStrategy
@@ -285,7 +297,8 @@ public final class ScheduleTraining {
 
     private static Result trainLocked(Request r, TrainingListener l) {
         List<Module> modules = List.of(Modules.override(TrainingModules.standard(r.denoiser, r.jvpStrategy(),
-                r.jvpGraph, r.trustJvp, r.sigmaMax, r.sigmaMin)).with(TrainingModules.features(r.features)));
+                r.jvpGraph, r.trustJvp, r.sigmaMax, r.sigmaMin)).with(TrainingModules.features(r.features),
+                TrainingModules.denoiser(r.denoiser, r.denoiserOptions)));
         Injector injector = TrainingModules.injector(modules);
         try (DenoiserSource source = TrainingModules.get(injector, DenoiserSource.class)) {
             ArtProblem problem = TrainingModules.get(injector, ArtProblem.class);
