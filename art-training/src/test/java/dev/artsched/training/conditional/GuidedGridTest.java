@@ -58,7 +58,7 @@ class GuidedGridTest {
         try (DenoiserSource s = DenoiserSource.open(MODEL, options(w))) {
             Evaluation.Request r = Evaluation.builder(s.denoiser(), MODEL)
                     .setSchedules(List.of(new Evaluation.Candidate("g", ArtScheduler.of(grid))))
-                    .setSteps(new int[] {STEPS}).optSolver(SOLVER).optSamples(500, 777).optBatch(500)
+                    .setSteps(new int[] {STEPS}).optSolver(SOLVER).optSamples(2000, 777).optBatch(500)
                     .optReference(256, 7.0, null).optInfo("conditioning", s.provenance().get("conditioning"));
             EvalReport report = Evaluation.run(r, null).report();
             assertThat(report.info()).containsKey("conditioning");
