@@ -55,7 +55,9 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "Images per denoiser call (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "PNG file to write.")
+    @Option(names = "--out", required = true, paramLabel = "FILE.png",
+            description = "PNG grid to write (samples [C, H, W] with C = 1 or 3), or FILE.npy: the raw samples as a "
+                    + "float32 array [M, ...] (e.g. latents for a VAE).")
     Path out;
 
     @Option(names = "--json", description = "Print one JSON object describing the result.")
@@ -83,14 +85,19 @@ public final class SampleCommand implements Callable<Integer> {
                  DenoiserSource source = DenoiserSource.open(denoiser, options)) {
                 Denoiser d = source.denoiser();
                 long[] shape = d.sampleShape();
-                if (shape.length != 3) {
+                boolean npy = out.getFileName() != null && out.getFileName().toString().endsWith(".npy");
+                if (shape.length != 3 && !npy) {
                     throw new ArtException("art sample writes images: expected a model whose samples have shape "
                             + "[C, H, W], found " + Arrays.toString(shape) + " (" + denoiser + ")");
                 }
                 TimestepScheduler s = TimestepSchedulers.create(scheduler).withModelRange(d.sigmaRange());
                 Schedule grid = s.schedule(steps);
                 float[] images = sample(d, grid, sv, samples, batch, seed, spec);
-                ImageGrid.write(out, images, samples, shape, 0, 2);
+                if (npy) {
+                    ImageGrid.writeNpy(out, images, samples, shape);
+                } else {
+                    ImageGrid.write(out, images, samples, shape, 0, 2);
+                }
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("out", out.toString());
                 result.put("scheduler", s.name());

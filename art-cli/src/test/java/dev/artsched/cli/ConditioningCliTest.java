@@ -158,4 +158,58 @@ class ConditioningCliTest {
             assertThat(b[i]).isCloseTo(a[i], org.assertj.core.api.Assertions.within(0.02 * (1 + a[i])));
         }
     }
+
+    private Path npz(String name, float value) throws IOException {
+        float[] v = new float[77 * 768];
+        java.util.Arrays.fill(v, value);
+        byte[] npy = dev.artsched.sampling.conditional.ConditioningFiles.npy(dev.artsched.sampling.conditional
+                .Conditioning.Array.of("encoder_hidden_states", new long[] {77, 768}, v));
+        Path p = dir.resolve(name);
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(p))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("encoder_hidden_states.npy"));
+            zip.write(npy);
+            zip.closeEntry();
+        }
+        return p;
+    }
+
+    @Test
+    void sdLikeUnetWithEpsPredictionBetasAndGuidanceThroughTrainEvalAndSample() throws IOException {
+        Path unet = dir.resolve("unet.onnx");
+        Files.write(unet, CondGraphs.sdLike(2, 2, true));
+        Path prompt = npz("prompt.npz", 0.1f);
+        Path empty = npz("empty.npz", 0f);
+        String[] model = {"--denoiser", unet.toString(), "--prediction", "eps", "--betas",
+            "scaled-linear:beta_start=0.00085,beta_end=0.012,steps=1000", "--cond", prompt.toString(), "--uncond",
+            empty.toString(), "--guidance", "7.5", "--quiet"};
+        Path grid = dir.resolve("sd.json");
+        CliRun t = CliRun.run(with(with(new String[] {"train", "--method", "closed-form", "--solver", "euler",
+            "--steps", "4", "--rollouts", "16", "--fine-steps", "40", "--no-guard", "--out", grid.toString()}, model)));
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        Map<String, Object> training = ScheduleFile.read(grid).training();
+        assertThat(castMap(training.get("parameterisation"))).containsEntry("prediction", "eps")
+                .containsEntry("integer_timesteps", true).containsEntry("train_timesteps", 1000);
+        assertThat(castMap(training.get("conditioning"))).containsEntry("guidance", 7.5);
+        assertThat(training).containsEntry("jvp", "finite-difference");
+        assertThat(ScheduleFile.read(grid).sigmaMax()).isCloseTo(14.61, org.assertj.core.api.Assertions.within(0.01));
+        CliRun e = CliRun.run(with(with(new String[] {"eval", "--schedule", "art:path=" + grid, "--schedule", "edm",
+            "--steps", "4", "--samples", "8", "--reference-steps", "16", "--json"}, model)));
+        assertThat(e.exitCode()).as(e.err()).isZero();
+        assertThat(e.json().get("conditioning").get("guidance").asDouble()).isEqualTo(7.5);
+        Path latents = dir.resolve("latents.npy");
+        CliRun sm = CliRun.run(with(with(new String[] {"sample", "--steps", "3", "--samples", "2", "--out",
+            latents.toString()}, model)));
+        assertThat(sm.exitCode()).as(sm.err()).isZero();
+        dev.artsched.sampling.conditional.Conditioning back = dev.artsched.sampling.conditional.ConditioningFiles
+                .read(latents);
+        assertThat(back.rows()).isEqualTo(2);
+        assertThat(back.arrays().get(0).rowShape()).containsExactly(4, 2, 2);
+        oneError(CliRun.run(with(new String[] {"eval", "--schedule", "edm", "--denoiser", unet.toString(),
+            "--prediction", "eps", "--cond", prompt.toString()})), "eps prediction needs the model's discrete VP table");
+        oneError(CliRun.run(with(new String[] {"eval", "--schedule", "edm", "--denoiser", unet.toString(),
+            "--betas", "scaled-linear:beta_start=0.00085,beta_end=0.012,steps=1000"})), "are for raw networks");
+        oneError(CliRun.run(with(new String[] {"eval", "--schedule", "edm", "--denoiser", unet.toString(),
+            "--prediction", "eps", "--betas", "scaled-linear:beta_start=0.00085,beta_end=0.012,steps=1000"})),
+                "declares conditioning inputs [encoder_hidden_states float32 [B, 77, 768]]");
+    }
 }

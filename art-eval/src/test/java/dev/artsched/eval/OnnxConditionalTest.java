@@ -229,4 +229,54 @@ class OnnxConditionalTest {
         assertThatThrownBy(() -> OnnxConditionalDenoiser.load(den, jvp, OnnxOptions.defaults()))
                 .hasMessageContaining("expected the sample shape [3] and conditioning inputs [class_labels int64 [B]]");
     }
+
+    @Test
+    void sdLikeUnetThroughTheEpsilonAdapterWithGuidanceIntOrScalarTimestep() throws IOException {
+        dev.artsched.sampling.adapters.DiscreteVpSchedule sd = dev.artsched.sampling.adapters.DiscreteVpSchedule
+                .linearBetas(0.00085, 0.012, 1000, true);
+        int per = 77 * 768;
+        float[] emb = new float[2 * per];
+        for (int i = 0; i < emb.length; i++) {
+            emb[i] = i < per ? 0.25f : -0.5f;
+        }
+        Conditioning prompt = Conditioning.of("prompt.npz", List.of(Conditioning.Array.of("encoder_hidden_states",
+                new long[] {77, 768}, java.util.Arrays.copyOf(emb, per))));
+        Conditioning empty = Conditioning.of("empty.npz", List.of(Conditioning.Array.of("encoder_hidden_states",
+                new long[] {77, 768}, java.util.Arrays.copyOfRange(emb, per, 2 * per))));
+        double w = 7.5;
+        int batch = 3;
+        int d = 4 * 2 * 2;
+        float[] x = new float[batch * d];
+        float[] sigma = {14.6f, 2.0f, 0.3f};
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.sin(0.7 * i) * sigma[i / d];
+        }
+        for (boolean scalar : new boolean[] {false, true}) {
+            Path unet = write("unet" + scalar + ".onnx", CondGraphs.sdLike(2, 2, scalar));
+            try (dev.artsched.onnx.OnnxTimestepModel m = dev.artsched.onnx.OnnxTimestepModel.load(unet, null, null,
+                    null, OnnxOptions.defaults())) {
+                assertThat(m.integerTimesteps()).isTrue();
+                assertThat(m.sampleShape()).containsExactly(4, 2, 2);
+                assertThat(m.conditioningInputs().get(0).describe())
+                        .isEqualTo("encoder_hidden_states float32 [B, 77, 768]");
+                Denoiser g = GuidedDenoiser.of(dev.artsched.sampling.adapters.ConditionalAdapter.epsilon(m, sd, true),
+                        prompt, empty, w, 0);
+                assertThat(g.sampleShape()).containsExactly(4, 2, 2);
+                float[] out = new float[x.length];
+                g.denoise(x, sigma, batch, out);
+                for (int b = 0; b < batch; b++) {
+                    double s = sigma[b];
+                    double t = Math.round(sd.sigmaToT(s));
+                    for (int j = 0; j < d; j++) {
+                        double xin = x[b * d + j] / Math.sqrt(1 + s * s);
+                        double epsC = 0.5 * xin + 0.25 + 0.001 * t;
+                        double epsU = 0.5 * xin - 0.5 + 0.001 * t;
+                        double want = x[b * d + j] - s * (epsU + w * (epsC - epsU));
+                        assertThat((double) out[b * d + j]).as("scalar %s sample %d", scalar, b)
+                                .isCloseTo(want, within(2e-4 * Math.max(1, Math.abs(want))));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -23,6 +23,12 @@ record OrtLayout(List<IoSlots.Spec> inputs, List<IoSlots.Spec> outputs, int fixe
         conditioning = List.copyOf(conditioning);
     }
 
+    /** Whether any input is shared by the batch (a run is split where its values change). */
+    boolean hasShared() {
+        return inputs.stream().anyMatch(IoSlots.Spec::shared)
+                || conditioning.stream().anyMatch(c -> !c.spec().batched());
+    }
+
     /** The declared conditioning inputs. */
     List<CondSpec> conditioningSpecs() {
         return conditioning.stream().map(CondPort::spec).toList();

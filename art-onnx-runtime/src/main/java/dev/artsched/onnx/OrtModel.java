@@ -39,12 +39,15 @@ final class OrtModel implements AutoCloseable {
     private final OrtLayout layout;
     private final IoSlots slots;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Whether runs take the general path (conditioning inputs, or inputs shared by the batch). */
+    private final boolean general;
 
     private OrtModel(String label, OrtSessions.Opened opened, OrtErrors errors, OrtLayout layout) throws OrtException {
         this.label = label;
         this.opened = opened;
         this.errors = errors;
         this.layout = layout;
+        this.general = layout.hasShared() || !layout.conditioning().isEmpty();
         this.metadata = Map.copyOf(opened.session().getMetadata().getCustomMetadata());
         this.slots = new IoSlots(OrtEnvironments.shared(), label, layout.inputs(), layout.outputs());
     }
@@ -184,6 +187,10 @@ final class OrtModel implements AutoCloseable {
      * the last chunk padded (x = 0, sigma = 1; padding results are discarded).
      */
     void run(float[] in0, float[] in1, float[] in2, float[] in3, int batch, float[] out0, float[] out1) {
+        if (general) {
+            run(in0, in1, in2, in3, null, null, batch, out0, out1);
+            return;
+        }
         if (closed.get()) {
             throw errors.closed();
         }
@@ -236,7 +243,7 @@ final class OrtModel implements AutoCloseable {
     void run(float[] in0, float[] in1, float[] in2, float[] in3, Conditioning table, int[] rows, int batch,
              float[] out0, float[] out1) {
         List<OrtLayout.CondPort> ports = layout.conditioning();
-        if (ports.isEmpty()) {
+        if (!general) {
             run(in0, in1, in2, in3, batch, out0, out1);
             return;
         }
@@ -246,15 +253,17 @@ final class OrtModel implements AutoCloseable {
         if (batch < 1) {
             throw new ArtException("batch must be >= 1, found " + batch);
         }
-        if (table == null || !table.names().equals(ports.stream().map(p -> p.spec().name()).toList())) {
-            throw new ArtException("ONNX model " + label + ": expected a conditioning table bound to its inputs "
-                    + layout.conditioningSpecs() + ", found " + (table == null ? "none" : table.names()));
+        if (!ports.isEmpty() && (table == null
+                || !table.names().equals(ports.stream().map(p -> p.spec().name()).toList()))) {
+            throw new ArtException("ONNX model " + label + " declares conditioning inputs "
+                    + layout.conditioningSpecs() + ": expected a conditioning set bound to them, found "
+                    + (table == null ? "none" : table.names()));
         }
-        if (rows == null || rows.length < batch) {
+        if (!ports.isEmpty() && (rows == null || rows.length < batch)) {
             throw new ArtException("ONNX model " + label + ": expected " + batch + " conditioning rows, found "
                     + (rows == null ? "null" : rows.length));
         }
-        for (int b = 0; b < batch; b++) {
+        for (int b = 0; !ports.isEmpty() && b < batch; b++) {
             if (rows[b] < 0 || rows[b] >= table.rows()) {
                 throw new ArtException("ONNX model " + label + ": conditioning row of sample " + b + " expected in 0.."
                         + (table.rows() - 1) + ", found " + rows[b]);
@@ -270,7 +279,9 @@ final class OrtModel implements AutoCloseable {
         for (int start = 0; start < batch; ) {
             int limit = fixed > 0 ? Math.min(fixed, batch - start) : batch - start;
             int m = 1;
-            while (m < limit && sharedRowsEqual(ports, table, rows[start], rows[start + m])) {
+            float[][] in = {in0, in1, in2, in3};
+            while (m < limit && sharedInputsEqual(in, start, start + m)
+                    && (ports.isEmpty() || sharedRowsEqual(ports, table, rows[start], rows[start + m]))) {
                 m++;
             }
             int slotBatch = fixed > 0 ? fixed : m;
@@ -302,6 +313,21 @@ final class OrtModel implements AutoCloseable {
             slot.store(1, out1, start, m);
             start += m;
         }
+    }
+
+    /** Whether samples a and b have the same values in every input shared by the batch. */
+    private boolean sharedInputsEqual(float[][] in, int a, int b) {
+        List<IoSlots.Spec> specs = layout.inputs();
+        for (int i = 0; i < specs.size() && i < in.length; i++) {
+            IoSlots.Spec p = specs.get(i);
+            if (p.shared()) {
+                int per = p.perSample();
+                if (!java.util.Arrays.equals(in[i], a * per, a * per + per, in[i], b * per, b * per + per)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean sharedRowsEqual(List<OrtLayout.CondPort> ports, Conditioning table, int a, int b) {

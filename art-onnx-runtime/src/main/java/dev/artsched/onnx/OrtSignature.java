@@ -82,7 +82,7 @@ final class OrtSignature {
                 xShape[0] > 0 ? (int) xShape[0] : 0, cond);
     }
 
-    private static OrtLayout.CondPort condPort(String name, NodeInfo node, long xBatch, List<String> problems) {
+    static OrtLayout.CondPort condPort(String name, NodeInfo node, long xBatch, List<String> problems) {
         if (!(node.getInfo() instanceof TensorInfo t)) {
             problems.add("conditioning input '" + name + "' is not a tensor");
             return null;

@@ -6,16 +6,10 @@ import dev.artsched.sampling.JvpDenoiser;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.training.problem.AnalyticModels;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,10 +27,10 @@ public final class DenoiserSource implements AutoCloseable {
     private final String analyticName;
     private final Map<String, Object> provenance = new LinkedHashMap<>();
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    /** Opens the JVP graph of a conditioned model with the same conditioning (null: not conditioned). */
-    private java.util.function.Function<Path, JvpDenoiser> conditionedJvp;
+    /** Opens the JVP graph with the same conditioning (null: a plain model). */
+    private Assembled.JvpOpener assembledJvp;
 
-    DenoiserSource(String spec, Denoiser denoiser, Path file, String analyticName) {
+    private DenoiserSource(String spec, Denoiser denoiser, Path file, String analyticName) {
         this.spec = spec;
         this.denoiser = denoiser;
         this.file = file;
@@ -52,7 +46,12 @@ public final class DenoiserSource implements AutoCloseable {
         if (options == null || (!options.conditioned() && (options.param() == null || options.param().edm()))) {
             return open(spec);
         }
-        return DenoiserAssembly.open(spec, options);
+        Assembled a = DenoiserAssembly.open(spec, options);
+        DenoiserSource s = new DenoiserSource(spec, a.denoiser(), a.file(), a.analyticName());
+        a.resources().forEach(s.resources::push);
+        s.provenance.putAll(a.provenance());
+        s.assembledJvp = a.jvp();
+        return s;
     }
 
     /** Opens {@code analytic:NAME} or an ONNX file path. */
@@ -67,41 +66,12 @@ public final class DenoiserSource implements AutoCloseable {
             s.provenance.put("model", spec);
             return s;
         }
-        Path path = onnxPath(spec);
+        Path path = ModelFiles.onnxPath(spec, AnalyticModels.names().toString());
         OnnxDenoiser onnx = OnnxDenoiser.load(path);
         DenoiserSource s = new DenoiserSource(spec, onnx, path, null);
         s.resources.push(onnx);
-        s.putModelProvenance(onnx.metadata(), path);
+        s.provenance.putAll(ModelFiles.provenance(onnx.metadata(), path));
         return s;
-    }
-
-    /** Records the model id (metadata {@code art.model_id}, else the file's folder and name), file and sha256. */
-    void putModelProvenance(Map<String, String> metadata, Path path) {
-        provenance.put("model", metadata.getOrDefault("art.model_id", fileLabel(path)));
-        provenance.put("model_file", path.toString());
-        provenance.put("model_sha256", sha256(path));
-    }
-
-    /** The path of an ONNX model spec, checked to be a readable regular file. */
-    static Path onnxPath(String spec) {
-        Path path;
-        try {
-            path = Path.of(spec.trim());
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new ArtException("the denoiser path '" + ArtException.quote(spec) + "' cannot be used: expected "
-                    + "characters the file-name encoding can represent (use a UTF-8 locale)", e);
-        }
-        if (!Files.isRegularFile(path)) {
-            String why = Files.isDirectory(path) ? "a directory" : Files.exists(path) ? "not a regular file"
-                    : "no such file";
-            throw new ArtException("the denoiser must be an ONNX file or analytic:NAME (one of "
-                    + AnalyticModels.names() + "), found '" + ArtException.quote(spec) + "' (" + why + ")");
-        }
-        if (!Files.isReadable(path)) {
-            throw new ArtException("the denoiser " + path + " is not readable: expected a readable ONNX file, found "
-                    + "one without read permission");
-        }
-        return path;
     }
 
     /** The spec this source was opened from. */
@@ -126,11 +96,7 @@ public final class DenoiserSource implements AutoCloseable {
 
     /** Whether the model runs with a conditioning set (and possibly guidance). */
     public boolean conditioned() {
-        return conditionedJvp != null;
-    }
-
-    void conditionedJvp(java.util.function.Function<Path, JvpDenoiser> opener) {
-        this.conditionedJvp = opener;
+        return provenance.containsKey("conditioning");
     }
 
     /**
@@ -138,8 +104,8 @@ public final class DenoiserSource implements AutoCloseable {
      * {@link #denoiser()}; owned by this source.
      */
     public JvpDenoiser withJvpGraph(Path jvpGraph) {
-        if (conditionedJvp != null) {
-            return conditionedJvp.apply(jvpGraph);
+        if (assembledJvp != null) {
+            return assembledJvp.open(jvpGraph, this::own);
         }
         return own(dev.artsched.onnx.OnnxJvpDenoiser.load(file().orElseThrow(() -> new ArtException(
                 "a JVP graph is for ONNX models; expected an ONNX denoiser, found " + spec)), jvpGraph));
@@ -185,24 +151,6 @@ public final class DenoiserSource implements AutoCloseable {
 
     /** Hex SHA-256 of a file. */
     public static String sha256(Path path) {
-        try (InputStream in = Files.newInputStream(path)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new ArtException("cannot read " + path + " to hash it: " + e.getMessage());
-        } catch (NoSuchAlgorithmException e) {
-            throw new ArtException("SHA-256 is not available in this JVM", e);
-        }
-    }
-
-    private static String fileLabel(Path path) {
-        Path parent = path.toAbsolutePath().getParent();
-        return parent == null ? path.getFileName().toString()
-                : parent.getFileName() + "/" + path.getFileName();
+        return ModelFiles.sha256(path);
     }
 }

@@ -235,11 +235,6 @@ public final class ScheduleTraining {
             return this;
         }
 
-        /** How the model is opened. */
-        public DenoiserOptions denoiserOptions() {
-            return denoiserOptions;
-        }
-
         /** The JVP strategy in effect. */
         public TrainingModules.JvpStrategy jvpStrategy() {
             return jvpStrategy != null ? jvpStrategy
@@ -330,20 +325,9 @@ public final class ScheduleTraining {
                 sigmas = o.sigmas();
                 training = withProblem(problem, o.training());
             } else if (r.method == Method.CLOSED_FORM) {
-                long t0 = System.nanoTime();
-                ReferenceRollouts ref = ReferenceRollouts.run(problem, rollouts, r.fineSteps, new Rng(r.seed));
-                sigmas = ArtClosedForm.sigmas(ref, r.steps);
-                training = new LinkedHashMap<>(problem.provenance());
-                training.put("seed", r.seed);
-                training.put("rollouts", rollouts);
-                training.put("fine_steps", r.fineSteps);
-                training.put("q_norm", problem.norm().id());
-                training.put("jvp", problem.model().jvpStrategy());
-                training.put("sigma_max", problem.sigmaMax());
-                training.put("sigma_min", problem.sigmaMin());
-                training.put("initial_state", problem.initial().describe());
-                training.put("denoiser_calls", ref.calls());
-                training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
+                GridMethods.Outcome o = GridMethods.eulerClosedForm(problem, rollouts, r.fineSteps, r.steps, r.seed);
+                sigmas = o.sigmas();
+                training = o.training();
             } else {
                 ArtRlConfig config = r.artRl();
                 int k = config.trainSteps();
