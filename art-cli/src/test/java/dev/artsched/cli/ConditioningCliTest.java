@@ -212,4 +212,25 @@ class ConditioningCliTest {
             "--prediction", "eps", "--betas", "scaled-linear:beta_start=0.00085,beta_end=0.012,steps=1000"})),
                 "declares conditioning inputs [encoder_hidden_states float32 [B, 77, 768]]");
     }
+
+    @Test
+    void compareUnderGuidanceRecordsTheConditioningInTheTableAndTheWinners() throws IOException {
+        int c = dev.artsched.sampling.analytic.ClassConditionalMixture.member(5).classes();
+        Path cond = file("labels.json", "{\"class_labels\": [0, 1, 2]}");
+        Path uncond = file("null.json", "{\"class_labels\": [" + c + "]}");
+        Path out = dir.resolve("cmp");
+        CliRun r = CliRun.run("compare", "--denoiser", "analytic:classmix-5", "--solver", "euler", "--steps", "4",
+                "--methods", "closed-form", "--rollouts", "64", "--samples", "32", "--reference-steps", "32",
+                "--cond", cond.toString(), "--uncond", uncond.toString(), "--guidance", "3", "--out", out.toString(),
+                "--quiet");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("compare.json")
+                .toFile());
+        assertThat(json.path("conditioning").path("guidance").asDouble()).isEqualTo(3.0);
+        assertThat(json.path("conditioning").path("cond_sha256").asText()).hasSize(64);
+        ScheduleFile learned = ScheduleFile.read(out.resolve("closed-form-euler-4.json"));
+        assertThat(castMap(learned.training().get("conditioning"))).containsEntry("guidance", 3.0);
+        ScheduleFile winner = ScheduleFile.read(Path.of(json.path("winners").path("4").path("file").asText()));
+        assertThat(winner.training()).containsKey("conditioning");
+    }
 }

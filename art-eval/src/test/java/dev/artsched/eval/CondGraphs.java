@@ -15,6 +15,8 @@ import java.util.Map;
 public final class CondGraphs {
     /** ONNX element types. */
     public static final int FLOAT = 1;
+    /** ONNX float16. */
+    public static final int FLOAT16 = 10;
     /** ONNX int32. */
     public static final int INT32 = 6;
     /** ONNX int64. */
@@ -31,6 +33,8 @@ public final class CondGraphs {
         LABELS_INT32,
         /** {@code emb} float32 [B, L, d]: mu = mean over L. */
         EMBEDDING,
+        /** {@code emb} float16 [B, L, d]: mu = mean over L (in float32). */
+        EMBEDDING_FLOAT16,
         /** {@code class_labels} int64 [B] and {@code scale} float32 rank 0: mu = scale * c v. */
         LABELS_SHARED_SCALE
     }
@@ -50,6 +54,12 @@ public final class CondGraphs {
             case EMBEDDING -> {
                 g.message(11, valueInfo("emb", FLOAT, "B", embLength, d));
                 g.message(1, node("ReduceMean", new String[] {"emb"}, "mu", attrInts("axes", 1), attrInt("keepdims", 0)));
+            }
+            case EMBEDDING_FLOAT16 -> {
+                g.message(11, valueInfo("emb", FLOAT16, "B", embLength, d));
+                g.message(1, node("Cast", new String[] {"emb"}, "embf", attrInt("to", FLOAT)));
+                g.message(1, node("ReduceMean", new String[] {"embf"}, "mu", attrInts("axes", 1),
+                        attrInt("keepdims", 0)));
             }
             default -> {
                 g.message(11, valueInfo("class_labels", mean == Mean.LABELS_INT32 ? INT32 : INT64, "B"));

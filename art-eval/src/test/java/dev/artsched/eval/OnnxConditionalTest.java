@@ -170,6 +170,27 @@ class OnnxConditionalTest {
                 }
             }
         }
+        Path f16 = write("f16.onnx", CondGraphs.gaussian(V, CondGraphs.Mean.EMBEDDING_FLOAT16, len, false, Map.of()));
+        try (OnnxConditionalDenoiser m = OnnxConditionalDenoiser.load(f16, OnnxOptions.defaults())) {
+            assertThat(m.conditioningInputs().get(0).describe()).isEqualTo("emb float16 [B, 4, 3]");
+            ConditionedDenoiser c = ConditionedDenoiser.of(m, set, 0);
+            float[] out = new float[3 * D];
+            c.denoise(in.x, in.s, 3, out);
+            int r = c.rowOrder()[0];
+            double[] mu = new double[D];
+            for (int l = 0; l < len; l++) {
+                for (int j = 0; j < D; j++) {
+                    float half = dev.artsched.sampling.conditional.Half.toFloat(
+                            dev.artsched.sampling.conditional.Half.fromFloat(rows[(r * len + l) * D + j]));
+                    mu[j] += half / (double) len;
+                }
+            }
+            double[] d = new double[D];
+            exact(in.x, 0, in.s[0], mu, null, 0, d, null);
+            for (int j = 0; j < D; j++) {
+                assertThat((double) out[j]).isCloseTo(d[j], within(1e-5));
+            }
+        }
         Path i32 = write("i32.onnx", CondGraphs.gaussian(V, CondGraphs.Mean.LABELS_INT32, 0, false, Map.of()));
         try (OnnxConditionalDenoiser m = OnnxConditionalDenoiser.load(i32, OnnxOptions.defaults())) {
             assertThat(m.conditioningInputs().get(0).type()).isEqualTo(CondType.INT32);
