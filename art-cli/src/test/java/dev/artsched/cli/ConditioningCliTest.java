@@ -198,7 +198,7 @@ class ConditioningCliTest {
         assertThat(e.json().get("conditioning").get("guidance").asDouble()).isEqualTo(7.5);
         Path latents = dir.resolve("latents.npy");
         CliRun sm = CliRun.run(with(with(new String[] {"sample", "--steps", "3", "--samples", "2", "--out",
-            latents.toString()}, model)));
+            latents.toString(), "--input-names", "sample,timestep", "--output-name", "out_sample"}, model)));
         assertThat(sm.exitCode()).as(sm.err()).isZero();
         dev.artsched.sampling.conditional.Conditioning back = dev.artsched.sampling.conditional.ConditioningFiles
                 .read(latents);
@@ -206,6 +206,8 @@ class ConditioningCliTest {
         assertThat(back.arrays().get(0).rowShape()).containsExactly(4, 2, 2);
         oneError(CliRun.run(with(new String[] {"eval", "--schedule", "edm", "--denoiser", unet.toString(),
             "--prediction", "eps", "--cond", prompt.toString()})), "eps prediction needs the model's discrete VP table");
+        oneError(CliRun.run(with(with(new String[] {"eval", "--schedule", "edm", "--input-names", "latent,t"}, model))),
+                "expected inputs [latent, t] and output [out_sample], found inputs");
         oneError(CliRun.run(with(new String[] {"eval", "--schedule", "edm", "--denoiser", unet.toString(),
             "--betas", "scaled-linear:beta_start=0.00085,beta_end=0.012,steps=1000"})), "are for raw networks");
         oneError(CliRun.run(with(new String[] {"eval", "--schedule", "edm", "--denoiser", unet.toString(),
