@@ -49,7 +49,7 @@ final class ConditioningOptions {
                     + "default 1).")
     Double timestepScale;
 
-    @Option(names = "--input-names", split = ",", paramLabel = "SAMPLE,TIMESTEP",
+    @Option(names = "--input-names", split = ",", paramLabel = "NAME",
             description = "Raw network: the sample and timestep input names (default: the diffusers/optimum export "
                     + "names sample,timestep, else x,sigma).")
     List<String> inputNames;
