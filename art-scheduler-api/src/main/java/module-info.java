@@ -7,6 +7,7 @@ module dev.artsched.api {
     exports dev.artsched.sampling;
     exports dev.artsched.sampling.analytic;
     exports dev.artsched.sampling.adapters;
+    exports dev.artsched.sampling.conditional;
 
     uses dev.artsched.scheduler.spi.TimestepSchedulerProvider;
 

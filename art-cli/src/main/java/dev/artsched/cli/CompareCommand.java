@@ -144,6 +144,9 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Continue interrupted ART-RL and refine runs from their checkpoints in --out.")
     boolean resume;
 
+    @picocli.CommandLine.Mixin
+    ConditioningOptions model = new ConditioningOptions();
+
     @Option(names = "--json", description = "Print compare.json instead of the table.")
     boolean json;
 
@@ -184,8 +187,10 @@ public final class CompareCommand implements Callable<Integer> {
                         + "; expected a teacher grid of at least N steps");
             }
         }
+        dev.artsched.training.DenoiserOptions options = model.toOptions(seed);
         Files.createDirectories(out);
         Comparison.Request request = Comparison.request(denoiser, sv, steps, out).optMethods(ms).optSpecs(schedules)
+                .optDenoiserOptions(options)
                 .optUniformSigmaMin(uniformSigmaMin).optEvaluation(samples, evalSeed, batch, referenceSteps)
                 .optTraining(t -> {
                     t.optJvpGraph(jvp).optSeed(seed).optGits(gits).optRefine(refine).optResume(resume)

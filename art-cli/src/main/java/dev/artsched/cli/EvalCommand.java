@@ -108,6 +108,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    ConditioningOptions model = new ConditioningOptions();
+
     @Override
     public Integer call() {
         return CliSupport.run(spec, this::evaluate);
@@ -138,7 +141,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (metricId.equals(FidMetric.ID) && features == null) {
             throw new ArtException("--metric fid needs --features F.onnx (or --features identity)");
         }
-        Outputs files = new Outputs().model("--denoiser", denoiser).input("--ref-stats", refStats)
+        dev.artsched.training.DenoiserOptions options = model.toOptions(seed);
+        Outputs files = model.inputs(new Outputs().model("--denoiser", denoiser).input("--ref-stats", refStats))
                 .output("--save-ref-stats", saveRefStats);
         if (features != null && !features.equals("identity")) {
             files.input("--features", CliSupport.path("--features", features));
@@ -150,7 +154,7 @@ public final class EvalCommand implements Callable<Integer> {
             files.output("--plots", plots.resolve("error-vs-nfe.png")).output("--plots", plots.resolve("sigmas.png"));
         }
         try (Outputs locked = files.check(false).lock(CliSupport.owner(spec));
-             DenoiserSource source = DenoiserSource.open(denoiser)) {
+             DenoiserSource source = DenoiserSource.open(denoiser, options)) {
             Denoiser d = source.denoiser();
             List<Evaluation.Candidate> candidates = new ArrayList<>();
             for (String s : schedules) {
@@ -160,6 +164,10 @@ public final class EvalCommand implements Callable<Integer> {
             Evaluation.Request request = Evaluation.builder(d, source.spec()).setSchedules(candidates).setSteps(steps)
                     .optSolver(sv).optSamples(samples, seed).optBatch(batch)
                     .optReference(referenceSteps, referenceRho, referenceSigmaMin).optPlots(plots);
+            Object conditioning = source.provenance().get("conditioning");
+            if (conditioning != null) {
+                request.optInfo("conditioning", conditioning);
+            }
             Evaluation.Result result;
             try (FeatureExtractor fx = metricId.equals(FidMetric.ID) ? openFeatures(d) : null) {
                 if (fx != null) {
@@ -186,6 +194,11 @@ public final class EvalCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "denoiser %s, %d samples, seed %d, reference heun %d steps (rho %s, "
                         + "sigma_min %s), %.1f s%n", source.spec(), samples, seed, referenceSteps, referenceRho,
                         request.referenceSigmaMin(), (System.nanoTime() - start) / 1e9);
+                if (conditioning instanceof java.util.Map<?, ?> c) {
+                    out.printf(Locale.ROOT, "conditioning %s (M = %s)%s, guidance w = %s%n", c.get("cond_file"),
+                            c.get("cond_rows"), c.get("uncond_file") == null ? "" : ", unconditional "
+                            + c.get("uncond_file"), c.get("guidance"));
+                }
                 if (plots != null) {
                     out.println("plots: " + plots.resolve("error-vs-nfe.png") + ", " + plots.resolve("sigmas.png"));
                 }

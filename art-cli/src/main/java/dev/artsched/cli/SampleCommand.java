@@ -55,11 +55,16 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "Images per denoiser call (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "PNG file to write.")
+    @Option(names = "--out", required = true, paramLabel = "FILE.png",
+            description = "PNG grid to write (samples [C, H, W] with C = 1 or 3), or FILE.npy: the raw samples as a "
+                    + "float32 array [M, ...] (e.g. latents for a VAE).")
     Path out;
 
     @Option(names = "--json", description = "Print one JSON object describing the result.")
     boolean json;
+
+    @picocli.CommandLine.Mixin
+    ConditioningOptions model = new ConditioningOptions();
 
     @Option(names = "--force", description = "Replace a symbolic link at an output path with a regular file (the "
             + "link itself, never its target; FIFOs, directories and devices are never replaced).")
@@ -74,19 +79,25 @@ public final class SampleCommand implements Callable<Integer> {
             }
             CliSupport.range("--batch", batch, 1, CliSupport.MAX_BATCH);
             Solver sv = Solver.parse(solver);
-            try (Outputs files = new Outputs().model("--denoiser", denoiser).spec("--scheduler", scheduler)
-                    .output("--out", out).check(force).lock(CliSupport.owner(spec));
-                 DenoiserSource source = DenoiserSource.open(denoiser)) {
+            dev.artsched.training.DenoiserOptions options = model.toOptions(seed);
+            try (Outputs files = model.inputs(new Outputs().model("--denoiser", denoiser).spec("--scheduler",
+                    scheduler)).output("--out", out).check(force).lock(CliSupport.owner(spec));
+                 DenoiserSource source = DenoiserSource.open(denoiser, options)) {
                 Denoiser d = source.denoiser();
                 long[] shape = d.sampleShape();
-                if (shape.length != 3) {
+                boolean npy = out.getFileName() != null && out.getFileName().toString().endsWith(".npy");
+                if (shape.length != 3 && !npy) {
                     throw new ArtException("art sample writes images: expected a model whose samples have shape "
                             + "[C, H, W], found " + Arrays.toString(shape) + " (" + denoiser + ")");
                 }
                 TimestepScheduler s = TimestepSchedulers.create(scheduler).withModelRange(d.sigmaRange());
                 Schedule grid = s.schedule(steps);
                 float[] images = sample(d, grid, sv, samples, batch, seed, spec);
-                ImageGrid.write(out, images, samples, shape, 0, 2);
+                if (npy) {
+                    ImageGrid.writeNpy(out, images, samples, shape);
+                } else {
+                    ImageGrid.write(out, images, samples, shape, 0, 2);
+                }
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("out", out.toString());
                 result.put("scheduler", s.name());
@@ -96,6 +107,9 @@ public final class SampleCommand implements Callable<Integer> {
                 result.put("samples", samples);
                 result.put("seed", seed);
                 result.put("sigmas", grid.sigmas());
+                if (source.provenance().get("conditioning") != null) {
+                    result.put("conditioning", source.provenance().get("conditioning"));
+                }
                 if (json) {
                     CliSupport.printJson(spec.commandLine().getOut(), result);
                 } else {

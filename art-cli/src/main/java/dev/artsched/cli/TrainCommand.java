@@ -43,6 +43,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ArtRlOptions artRl = new ArtRlOptions();
 
+    @Mixin
+    ConditioningOptions model = new ConditioningOptions();
+
     @Option(names = "--denoiser", required = true, paramLabel = "MODEL",
             description = "ONNX denoiser file, or analytic:gauss1d / analytic:mixture2d.")
     String denoiser;
@@ -195,7 +198,8 @@ public final class TrainCommand implements Callable<Integer> {
         ScheduleTraining.Request request = ScheduleTraining.request(denoiser, steps, sol, m, out).optJvpGraph(jvp)
                 .optFeatures(features).optName(name).optSeed(seed).optReference(rollouts, fine)
                 .optSigmaRange(sigmaMax, sigmaMin).optRunFiles(checkpoint, metrics).optResume(resume)
-                .optGuard(!noGuard).optOwner(CliSupport.owner(spec)).optTrustJvp(trustJvp);
+                .optGuard(!noGuard).optOwner(CliSupport.owner(spec)).optTrustJvp(trustJvp)
+                .optDenoiserOptions(model.toOptions(seed));
         if (jvpStrategy != null) {
             request.optJvpStrategy(CliSupport.forOption("--jvp-strategy",
                     () -> TrainingModules.JvpStrategy.parse(jvpStrategy)));
@@ -210,7 +214,8 @@ public final class TrainCommand implements Callable<Integer> {
                     + "exact JVP; expected no --jvp, found " + jvp);
         }
         // the training service locks its files itself; here they are only checked against the inputs
-        Outputs files = new Outputs().model("--denoiser", denoiser).input("--jvp", jvp).output("--out", out);
+        Outputs files = model.inputs(new Outputs().model("--denoiser", denoiser).input("--jvp", jvp))
+                .output("--out", out);
         if (m == ScheduleTraining.Method.ART_RL || m == ScheduleTraining.Method.REFINE
                 || m == ScheduleTraining.Method.GITS) {
             files.output(checkpoint != null ? "--checkpoint" : "--checkpoint (default OUT.ckpt)", request.checkpoint())

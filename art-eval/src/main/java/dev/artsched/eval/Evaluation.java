@@ -87,6 +87,7 @@ public final class Evaluation {
         private String referenceStatsLabel;
         private Path saveReferenceStats;
         private Path plots;
+        private final Map<String, Object> extraInfo = new LinkedHashMap<>();
 
         private Request(Denoiser denoiser, String model) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
@@ -160,6 +161,12 @@ public final class Evaluation {
             return this;
         }
 
+        /** Adds an entry to the report's run information, after the denoiser (e.g. its conditioning). */
+        public Request optInfo(String key, Object value) {
+            extraInfo.put(Objects.requireNonNull(key, "key"), value);
+            return this;
+        }
+
         /** The metric. */
         public Metric metric() {
             return metric;
@@ -207,6 +214,7 @@ public final class Evaluation {
         ReferenceSolutions references = new ReferenceSolutions(r.denoiser, options);
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("denoiser", r.model);
+        info.putAll(r.extraInfo);
         info.put("samples", r.samples);
         info.put("seed", r.seed);
         Map<String, Object> ref = new LinkedHashMap<>();

@@ -84,6 +84,25 @@ public final class ImageGrid {
         }
     }
 
+    /**
+     * Writes samples as a NumPy {@code .npy} float32 array [count, shape...] (latents and other non-image
+     * samples), atomically.
+     */
+    public static void writeNpy(java.nio.file.Path out, float[] samples, int count, long[] shape) {
+        long per = 1;
+        for (long d : shape) {
+            per *= d;
+        }
+        float[] values = java.util.Arrays.copyOf(samples, (int) (count * per));
+        byte[] bytes = dev.artsched.sampling.conditional.ConditioningFiles.npy(
+                dev.artsched.sampling.conditional.Conditioning.Array.of("samples", shape, values));
+        try {
+            AtomicFiles.write(out, bytes, "samples");
+        } catch (UncheckedIOException e) {
+            throw new ArtException(e.getMessage(), e);
+        }
+    }
+
     private static int level(float v) {
         float t = Float.isNaN(v) ? 0f : Math.max(-1f, Math.min(1f, v));
         return Math.round((t + 1f) * 127.5f);

@@ -33,9 +33,22 @@ final class IoSlots {
      * float64, int32 or int64, which get the floats rounded; outputs are float32), the dimensions of one
      * sample (empty for a per-sample scalar) and the value padding a short chunk of a fixed-batch graph.
      */
-    record Spec(String name, OnnxJavaType type, long[] sampleDims, float pad) {
+    record Spec(String name, OnnxJavaType type, long[] sampleDims, float pad, boolean shared) {
         Spec {
             sampleDims = sampleDims.clone();
+        }
+
+        /** A per-sample tensor [B, sampleDims...]. */
+        Spec(String name, OnnxJavaType type, long[] sampleDims, float pad) {
+            this(name, type, sampleDims, pad, false);
+        }
+
+        /**
+         * A tensor shared by the batch: its shape is {@code sampleDims} (rank 0, or [1]) and one call feeds it the
+         * value of the chunk's first sample (callers run samples with equal values together).
+         */
+        static Spec shared(String name, OnnxJavaType type, long[] dims) {
+            return new Spec(name, type, dims, 1f, true);
         }
 
         /** Elements per sample. */
@@ -48,6 +61,9 @@ final class IoSlots {
         }
 
         long[] shape(int batch) {
+            if (shared) {
+                return sampleDims.clone();
+            }
             long[] s = new long[sampleDims.length + 1];
             s[0] = batch;
             System.arraycopy(sampleDims, 0, s, 1, sampleDims.length);
@@ -154,7 +170,7 @@ final class IoSlots {
 
         private Buffer buffer(Spec p) {
             int width = p.type() == OnnxJavaType.DOUBLE || p.type() == OnnxJavaType.INT64 ? 8 : 4;
-            long bytes = (long) p.perSample() * batch * width;
+            long bytes = (long) p.perSample() * (p.shared() ? 1 : batch) * width;
             if (bytes > Integer.MAX_VALUE) {
                 throw new ArtException("batch " + batch + " of " + label + " needs " + bytes + " bytes for '"
                         + p.name() + "', expected at most 2^31 - 1");
@@ -189,8 +205,8 @@ final class IoSlots {
             Spec p = inputs.get(i);
             int per = p.perSample();
             int from = start * per;
-            int n = m * per;
-            int end = batch * per;
+            int n = p.shared() ? per : m * per;
+            int end = p.shared() ? per : batch * per;
             Buffer buf = inBuf[i];
             if (buf instanceof FloatBuffer b) {
                 b.put(0, src, from, n);

@@ -5,11 +5,15 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.artsched.sampling.adapters.ConditionalTimestepModel;
 import dev.artsched.sampling.adapters.TimestepModel;
+import dev.artsched.sampling.conditional.CondSpec;
+import dev.artsched.sampling.conditional.Conditioning;
 import dev.artsched.scheduler.ArtException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +23,13 @@ import java.util.Map;
  * {@code dev.artsched.sampling.adapters}: inputs {@code sample} float32 {@code [B, ...]} and {@code timestep}
  * {@code [B]}, output float32 of the sample's shape (names configurable). The timestep input's element type is
  * read from the session: float32/float64 graphs get fractional timesteps, int32/int64 graphs get them rounded
- * ({@link #integerTimesteps()}, pass it to the adapter). A view of one {@link OrtModel}: thread-safe (one shared
+ * ({@link #integerTimesteps()}, pass it to the adapter). The timestep may also be rank 0 (or [1]), shared by the
+ * batch (the diffusers UNet export): samples with equal timesteps run together. Any further input is a
+ * conditioning input (e.g. {@code encoder_hidden_states}; see {@link ConditionalTimestepModel}), fed from a bound
+ * conditioning table. A view of one {@link OrtModel}: thread-safe (one shared
  * session, per-thread I/O buffers); {@link #close()} is idempotent.
  */
-public final class OnnxTimestepModel implements TimestepModel, AutoCloseable {
+public final class OnnxTimestepModel implements TimestepModel, ConditionalTimestepModel, AutoCloseable {
     private final OrtModel model;
     private final OnnxJavaType timestepType;
 
@@ -38,7 +45,9 @@ public final class OnnxTimestepModel implements TimestepModel, AutoCloseable {
 
     /**
      * Opens a raw network on the execution provider and with the intra-op threads of {@code options} (its tensor
-     * names are not used).
+     * names are not used). A null name is recognised from the graph: the sample input {@code sample} (diffusers /
+     * optimum exports) else {@code x}, the timestep {@code timestep} else {@code sigma} or {@code t}, the output
+     * {@code out_sample} else {@code denoised}, else the graph's only output.
      */
     public static OnnxTimestepModel load(Path file, String sampleName, String timestepName, String outputName,
                                          OnnxOptions options) {
@@ -54,6 +63,10 @@ public final class OnnxTimestepModel implements TimestepModel, AutoCloseable {
                                           String outputName) throws OrtException {
         Map<String, NodeInfo> in = session.getInputInfo();
         Map<String, NodeInfo> out = session.getOutputInfo();
+        sampleName = sampleName != null ? sampleName : first(in, "sample", "x");
+        timestepName = timestepName != null ? timestepName : first(in, "timestep", "sigma", "t");
+        outputName = outputName != null ? outputName : out.size() == 1 && !out.containsKey("out_sample")
+                && !out.containsKey("denoised") ? out.keySet().iterator().next() : first(out, "out_sample", "denoised");
         if (!in.containsKey(sampleName) || !in.containsKey(timestepName) || !out.containsKey(outputName)) {
             throw new ArtException("timestep model " + label + ": expected inputs [" + sampleName + ", " + timestepName
                     + "] and output [" + outputName + "], found inputs " + in.keySet() + " and outputs "
@@ -73,10 +86,12 @@ public final class OnnxTimestepModel implements TimestepModel, AutoCloseable {
                         + Arrays.toString(x.getShape()));
             }
         }
-        if (t.getShape().length != 1 || !(t.type == OnnxJavaType.FLOAT || t.type == OnnxJavaType.DOUBLE
+        long[] ts = t.getShape();
+        boolean sharedT = ts.length == 0 || (ts.length == 1 && ts[0] == 1 && x.getShape()[0] != 1);
+        if (ts.length > 1 || !(t.type == OnnxJavaType.FLOAT || t.type == OnnxJavaType.DOUBLE
                 || t.type == OnnxJavaType.INT64 || t.type == OnnxJavaType.INT32)) {
             throw new ArtException("timestep model " + label + ": input '" + timestepName
-                    + "' must be a [B] float32, float64, int32 or int64 tensor, found " + t.type + " "
+                    + "' must be a [B] (or rank-0) float32, float64, int32 or int64 tensor, found " + t.type + " "
                     + Arrays.toString(t.getShape()));
         }
         if (y.type != OnnxJavaType.FLOAT) {
@@ -84,11 +99,34 @@ public final class OnnxTimestepModel implements TimestepModel, AutoCloseable {
                     + "' must be float32 of the sample's shape, found " + y.type + " " + Arrays.toString(y.getShape()));
         }
         long batch = x.getShape()[0];
+        List<OrtLayout.CondPort> cond = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, NodeInfo> e : in.entrySet()) {
+            if (!e.getKey().equals(sampleName) && !e.getKey().equals(timestepName)) {
+                OrtLayout.CondPort c = OrtSignature.condPort(e.getKey(), e.getValue(), batch, problems);
+                if (c != null) {
+                    cond.add(c);
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ArtException("timestep model " + label + ": " + String.join("; ", problems));
+        }
         return new OrtLayout(
                 List.of(new IoSlots.Spec(sampleName, OnnxJavaType.FLOAT, shape, 0f),
-                        new IoSlots.Spec(timestepName, t.type, new long[0], 1f)),
+                        sharedT ? IoSlots.Spec.shared(timestepName, t.type, ts)
+                                : new IoSlots.Spec(timestepName, t.type, new long[0], 1f)),
                 List.of(new IoSlots.Spec(outputName, OnnxJavaType.FLOAT, shape, 0f)),
-                batch > 0 ? (int) batch : 0);
+                batch > 0 ? (int) batch : 0, cond);
+    }
+
+    private static String first(Map<String, NodeInfo> nodes, String... names) {
+        for (String n : names) {
+            if (nodes.containsKey(n)) {
+                return n;
+            }
+        }
+        return names[0];
     }
 
     private static TensorInfo tensor(String label, NodeInfo info) {
@@ -146,7 +184,31 @@ public final class OnnxTimestepModel implements TimestepModel, AutoCloseable {
 
     @Override
     public void predict(float[] x, float[] timestep, int batch, float[] out) {
+        if (!model.conditioningInputs().isEmpty()) {
+            throw new ArtException("timestep model " + model.label() + " declares conditioning inputs "
+                    + model.conditioningInputs() + ": expected a conditioning set, found none");
+        }
         model.run(x, timestep, null, null, batch, out, null);
+    }
+
+    @Override
+    public void predict(float[] x, float[] timestep, Conditioning table, int[] rows, int batch, float[] out) {
+        model.run(x, timestep, null, null, table, rows, batch, out, null);
+    }
+
+    @Override
+    public List<CondSpec> conditioningInputs() {
+        return model.conditioningInputs();
+    }
+
+    @Override
+    public String label() {
+        return model.label();
+    }
+
+    /** The names of all custom metadata of the graph. */
+    public Map<String, String> metadata() {
+        return model.metadata();
     }
 
     @Override

@@ -42,7 +42,18 @@ final class OrtSignature {
      */
     static OrtLayout check(String label, OrtSession session, List<Port> inputs, List<Port> outputs)
             throws OrtException {
-        long[] xShape = validate(label, session.getInputInfo(), session.getOutputInfo(), inputs, outputs);
+        return check(label, session, inputs, outputs, false);
+    }
+
+    /**
+     * As {@link #check(String, OrtSession, List, List)}; with {@code conditional} every input beyond the ports is a
+     * conditioning input (float32, float16, int64 or int32; a leading batch dimension, or rank 0 / a leading 1
+     * for an input shared by the batch) instead of an error.
+     */
+    static OrtLayout check(String label, OrtSession session, List<Port> inputs, List<Port> outputs,
+                           boolean conditional) throws OrtException {
+        long[] xShape = validate(label, session.getInputInfo(), session.getOutputInfo(), inputs, outputs,
+                conditional);
         long[] sampleShape = Arrays.copyOfRange(xShape, 1, xShape.length);
         long size = 1;
         for (long d : sampleShape) {
@@ -52,8 +63,56 @@ final class OrtSignature {
             throw new ArtException("ONNX model " + label + ": expected a sample size below 2^30 floats, found "
                     + size);
         }
+        List<OrtLayout.CondPort> cond = new ArrayList<>();
+        if (conditional) {
+            List<String> problems = new ArrayList<>();
+            for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
+                if (inputs.stream().noneMatch(p -> p.name().equals(e.getKey()))) {
+                    OrtLayout.CondPort c = condPort(e.getKey(), e.getValue(), xShape[0], problems);
+                    if (c != null) {
+                        cond.add(c);
+                    }
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new ArtException("ONNX model " + label + ": " + String.join("; ", problems));
+            }
+        }
         return new OrtLayout(specs(inputs, sampleShape), specs(outputs, sampleShape),
-                xShape[0] > 0 ? (int) xShape[0] : 0);
+                xShape[0] > 0 ? (int) xShape[0] : 0, cond);
+    }
+
+    static OrtLayout.CondPort condPort(String name, NodeInfo node, long xBatch, List<String> problems) {
+        if (!(node.getInfo() instanceof TensorInfo t)) {
+            problems.add("conditioning input '" + name + "' is not a tensor");
+            return null;
+        }
+        dev.artsched.sampling.conditional.CondType type = switch (t.type) {
+            case FLOAT -> dev.artsched.sampling.conditional.CondType.FLOAT32;
+            case FLOAT16 -> dev.artsched.sampling.conditional.CondType.FLOAT16;
+            case INT64 -> dev.artsched.sampling.conditional.CondType.INT64;
+            case INT32 -> dev.artsched.sampling.conditional.CondType.INT32;
+            default -> null;
+        };
+        if (type == null) {
+            problems.add("conditioning input '" + name + "' has type " + typeName(t)
+                    + ", expected float32, float16, int64 or int32");
+            return null;
+        }
+        long[] shape = t.getShape();
+        if (shape.length == 0) {
+            return new OrtLayout.CondPort(new dev.artsched.sampling.conditional.CondSpec(name, type, new long[0],
+                    false), false);
+        }
+        long[] row = Arrays.copyOfRange(shape, 1, shape.length);
+        boolean shared = shape[0] == 1 && xBatch != 1;
+        if (!shared && shape[0] > 0 && shape[0] != xBatch) {
+            problems.add("conditioning input '" + name + "' has batch dimension " + dim(shape[0]) + ", expected "
+                    + dim(xBatch) + " like the state input (or 1, shared by the batch)");
+            return null;
+        }
+        return new OrtLayout.CondPort(new dev.artsched.sampling.conditional.CondSpec(name, type, row, !shared),
+                shared);
     }
 
     private static List<IoSlots.Spec> specs(List<Port> ports, long[] sampleShape) {
@@ -68,7 +127,7 @@ final class OrtSignature {
 
     /** Checks names, element types and ranks of every port; returns the shape of the first STATE input. */
     private static long[] validate(String label, Map<String, NodeInfo> in, Map<String, NodeInfo> out,
-                                   List<Port> inputs, List<Port> outputs) {
+                                   List<Port> inputs, List<Port> outputs, boolean conditional) {
         List<String> problems = new ArrayList<>();
         long[] stateShape = null;
         for (Port p : inputs) {
@@ -78,7 +137,7 @@ final class OrtSignature {
             }
         }
         for (String name : in.keySet()) {
-            if (inputs.stream().noneMatch(p -> p.name().equals(name))) {
+            if (!conditional && inputs.stream().noneMatch(p -> p.name().equals(name))) {
                 problems.add("unexpected input '" + name + "' (no value would be fed to it)");
             }
         }

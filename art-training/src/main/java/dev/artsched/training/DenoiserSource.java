@@ -6,16 +6,10 @@ import dev.artsched.sampling.JvpDenoiser;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.training.problem.AnalyticModels;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,12 +27,31 @@ public final class DenoiserSource implements AutoCloseable {
     private final String analyticName;
     private final Map<String, Object> provenance = new LinkedHashMap<>();
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    /** Opens the JVP graph with the same conditioning (null: a plain model). */
+    private Assembled.JvpOpener assembledJvp;
 
     private DenoiserSource(String spec, Denoiser denoiser, Path file, String analyticName) {
         this.spec = spec;
         this.denoiser = denoiser;
         this.file = file;
         this.analyticName = analyticName;
+    }
+
+    /**
+     * Opens {@code analytic:NAME} or an ONNX file path with {@code options}: conditioning (a conditioning set, an
+     * unconditional row and the guidance weight; see {@link DenoiserAssembly}) and the raw network's
+     * parameterisation. {@link DenoiserOptions#NONE} (or null) is {@link #open(String)}.
+     */
+    public static DenoiserSource open(String spec, DenoiserOptions options) {
+        if (options == null || (!options.conditioned() && (options.param() == null || options.param().edm()))) {
+            return open(spec);
+        }
+        Assembled a = DenoiserAssembly.open(spec, options);
+        DenoiserSource s = new DenoiserSource(spec, a.denoiser(), a.file(), a.analyticName());
+        a.resources().forEach(s.resources::push);
+        s.provenance.putAll(a.provenance());
+        s.assembledJvp = a.jvp();
+        return s;
     }
 
     /** Opens {@code analytic:NAME} or an ONNX file path. */
@@ -53,30 +66,11 @@ public final class DenoiserSource implements AutoCloseable {
             s.provenance.put("model", spec);
             return s;
         }
-        Path path;
-        try {
-            path = Path.of(spec.trim());
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new ArtException("the denoiser path '" + ArtException.quote(spec) + "' cannot be used: expected "
-                    + "characters the file-name encoding can represent (use a UTF-8 locale)", e);
-        }
-        if (!Files.isRegularFile(path)) {
-            String why = Files.isDirectory(path) ? "a directory" : Files.exists(path) ? "not a regular file"
-                    : "no such file";
-            throw new ArtException("the denoiser must be an ONNX file or analytic:NAME (one of "
-                    + AnalyticModels.names() + "), found '" + ArtException.quote(spec) + "' (" + why + ")");
-        }
-        if (!Files.isReadable(path)) {
-            throw new ArtException("the denoiser " + path + " is not readable: expected a readable ONNX file, found "
-                    + "one without read permission");
-        }
+        Path path = ModelFiles.onnxPath(spec, AnalyticModels.names().toString());
         OnnxDenoiser onnx = OnnxDenoiser.load(path);
         DenoiserSource s = new DenoiserSource(spec, onnx, path, null);
         s.resources.push(onnx);
-        String id = onnx.metadata().getOrDefault("art.model_id", fileLabel(path));
-        s.provenance.put("model", id);
-        s.provenance.put("model_file", path.toString());
-        s.provenance.put("model_sha256", sha256(path));
+        s.provenance.putAll(ModelFiles.provenance(onnx.metadata(), path));
         return s;
     }
 
@@ -98,6 +92,23 @@ public final class DenoiserSource implements AutoCloseable {
     /** The analytic model name, if analytic. */
     public Optional<String> analyticName() {
         return Optional.ofNullable(analyticName);
+    }
+
+    /** Whether the model runs with a conditioning set (and possibly guidance). */
+    public boolean conditioned() {
+        return provenance.containsKey("conditioning");
+    }
+
+    /**
+     * The model with its exported JVP graph {@code jvpGraph} (an ONNX model), conditioned and guided like
+     * {@link #denoiser()}; owned by this source.
+     */
+    public JvpDenoiser withJvpGraph(Path jvpGraph) {
+        if (assembledJvp != null) {
+            return assembledJvp.open(jvpGraph, this::own);
+        }
+        return own(dev.artsched.onnx.OnnxJvpDenoiser.load(file().orElseThrow(() -> new ArtException(
+                "a JVP graph is for ONNX models; expected an ONNX denoiser, found " + spec)), jvpGraph));
     }
 
     /** The model's exact JVP when it is analytic. */
@@ -140,24 +151,6 @@ public final class DenoiserSource implements AutoCloseable {
 
     /** Hex SHA-256 of a file. */
     public static String sha256(Path path) {
-        try (InputStream in = Files.newInputStream(path)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new ArtException("cannot read " + path + " to hash it: " + e.getMessage());
-        } catch (NoSuchAlgorithmException e) {
-            throw new ArtException("SHA-256 is not available in this JVM", e);
-        }
-    }
-
-    private static String fileLabel(Path path) {
-        Path parent = path.toAbsolutePath().getParent();
-        return parent == null ? path.getFileName().toString()
-                : parent.getFileName() + "/" + path.getFileName();
+        return ModelFiles.sha256(path);
     }
 }

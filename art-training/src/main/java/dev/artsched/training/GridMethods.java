@@ -1,10 +1,12 @@
 package dev.artsched.training;
 
-import dev.artsched.onnx.OnnxJvpDenoiser;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.training.closedform.ArtClosedForm;
 import dev.artsched.training.closedform.HeunClosedForm;
+import dev.artsched.training.problem.ArtProblem;
+import dev.artsched.training.problem.ReferenceRollouts;
+import dev.artsched.training.problem.Rng;
 import dev.artsched.training.gits.Gits;
 import dev.artsched.training.problem.AnalyticModels;
 import dev.artsched.training.problem.ArtProblem;
@@ -37,6 +39,10 @@ final class GridMethods {
 
     /** The model in double: analytic models exactly, ONNX models through their JVP graph when {@code jvp}. */
     static DoubleDenoiser model(DenoiserSource source, boolean jvp, Path jvpGraph) {
+        if (source.analyticName().isPresent() && source.conditioned()) {
+            DoubleDenoiser exact = DoubleDenoiser.withJvp(source.exactJvp().orElseThrow());
+            return jvp ? exact : DoubleDenoiser.forwardOnly(exact.model());
+        }
         if (source.analyticName().isPresent()) {
             DoubleDenoiser exact = DoubleDenoiser.withJvp(AnalyticModels.denoiser(source.analyticName().get()));
             return jvp ? exact : DoubleDenoiser.forwardOnly(exact.model());
@@ -46,9 +52,28 @@ final class GridMethods {
                 throw new ArtException("the JVP graph must be an ONNX file, found '" + jvpGraph
                         + "' which is not a file");
             }
-            return DoubleDenoiser.withJvp(source.own(OnnxJvpDenoiser.load(source.file().orElseThrow(), jvpGraph)));
+            return DoubleDenoiser.withJvp(source.withJvpGraph(jvpGraph));
         }
         return DoubleDenoiser.forwardOnly(source.denoiser());
+    }
+
+    /** ART's closed form (the Euler rule) from reference rollouts of the problem's flow. */
+    static Outcome eulerClosedForm(ArtProblem problem, int rollouts, int fineSteps, int steps, long seed) {
+        long t0 = System.nanoTime();
+        ReferenceRollouts ref = ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed));
+        double[] sigmas = ArtClosedForm.sigmas(ref, steps);
+        Map<String, Object> training = new LinkedHashMap<>(problem.provenance());
+        training.put("seed", seed);
+        training.put("rollouts", rollouts);
+        training.put("fine_steps", fineSteps);
+        training.put("q_norm", problem.norm().id());
+        training.put("jvp", problem.model().jvpStrategy());
+        training.put("sigma_max", problem.sigmaMax());
+        training.put("sigma_min", problem.sigmaMin());
+        training.put("initial_state", problem.initial().describe());
+        training.put("denoiser_calls", ref.calls());
+        training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
+        return new Outcome(sigmas, training);
     }
 
     /** The Heun closed form. */

@@ -9,12 +9,9 @@ import dev.artsched.scheduler.Resampling;
 import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
-import dev.artsched.training.closedform.ArtClosedForm;
 import dev.artsched.training.gits.Gits;
 import dev.artsched.training.refine.Refine;
 import dev.artsched.training.problem.ArtProblem;
-import dev.artsched.training.problem.ReferenceRollouts;
-import dev.artsched.training.problem.Rng;
 import dev.artsched.training.rl.ArtRlConfig;
 import dev.artsched.training.rl.ArtRlResult;
 import dev.artsched.training.rl.ArtRlTrainer;
@@ -111,6 +108,7 @@ public final class ScheduleTraining {
         private boolean guard = true;
         private String owner;
         private boolean trustJvp;
+        private DenoiserOptions denoiserOptions = DenoiserOptions.NONE;
 
         private Request(String denoiser, int steps, Solver solver, Method method, Path out) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
@@ -228,6 +226,12 @@ public final class ScheduleTraining {
             return this;
         }
 
+        /** How the model is opened: conditioning, guidance, parameterisation (default {@link DenoiserOptions#NONE}). */
+        public Request optDenoiserOptions(DenoiserOptions value) {
+            denoiserOptions = Objects.requireNonNull(value, "denoiserOptions");
+            return this;
+        }
+
         /** The JVP strategy in effect. */
         public TrainingModules.JvpStrategy jvpStrategy() {
             return jvpStrategy != null ? jvpStrategy
@@ -285,7 +289,8 @@ public final class ScheduleTraining {
 
     private static Result trainLocked(Request r, TrainingListener l) {
         List<Module> modules = List.of(Modules.override(TrainingModules.standard(r.denoiser, r.jvpStrategy(),
-                r.jvpGraph, r.trustJvp, r.sigmaMax, r.sigmaMin)).with(TrainingModules.features(r.features)));
+                r.jvpGraph, r.trustJvp, r.sigmaMax, r.sigmaMin)).with(TrainingModules.features(r.features),
+                TrainingModules.denoiser(r.denoiser, r.denoiserOptions)));
         Injector injector = TrainingModules.injector(modules);
         try (DenoiserSource source = TrainingModules.get(injector, DenoiserSource.class)) {
             ArtProblem problem = TrainingModules.get(injector, ArtProblem.class);
@@ -319,20 +324,9 @@ public final class ScheduleTraining {
                 sigmas = o.sigmas();
                 training = withProblem(problem, o.training());
             } else if (r.method == Method.CLOSED_FORM) {
-                long t0 = System.nanoTime();
-                ReferenceRollouts ref = ReferenceRollouts.run(problem, rollouts, r.fineSteps, new Rng(r.seed));
-                sigmas = ArtClosedForm.sigmas(ref, r.steps);
-                training = new LinkedHashMap<>(problem.provenance());
-                training.put("seed", r.seed);
-                training.put("rollouts", rollouts);
-                training.put("fine_steps", r.fineSteps);
-                training.put("q_norm", problem.norm().id());
-                training.put("jvp", problem.model().jvpStrategy());
-                training.put("sigma_max", problem.sigmaMax());
-                training.put("sigma_min", problem.sigmaMin());
-                training.put("initial_state", problem.initial().describe());
-                training.put("denoiser_calls", ref.calls());
-                training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
+                GridMethods.Outcome o = GridMethods.eulerClosedForm(problem, rollouts, r.fineSteps, r.steps, r.seed);
+                sigmas = o.sigmas();
+                training = o.training();
             } else {
                 ArtRlConfig config = r.artRl();
                 int k = config.trainSteps();

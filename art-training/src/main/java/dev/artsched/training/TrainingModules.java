@@ -19,7 +19,6 @@ import com.google.inject.Singleton;
 import dev.artsched.onnx.FiniteDifferenceJvp;
 import dev.artsched.onnx.JvpCheck;
 import dev.artsched.sampling.Denoiser;
-import dev.artsched.onnx.OnnxJvpDenoiser;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.training.problem.AnalyticModels;
 import dev.artsched.training.nn.NetworkFactory;
@@ -75,6 +74,17 @@ public final class TrainingModules {
         };
     }
 
+    /** The denoiser source with {@code options} (conditioning, guidance, parameterisation). */
+    public static Module denoiser(String spec, DenoiserOptions options) {
+        return new AbstractModule() {
+            @Provides
+            @Singleton
+            DenoiserSource source() {
+                return DenoiserSource.open(spec, options);
+            }
+        };
+    }
+
     /**
      * The JVP strategy. With {@link JvpStrategy#GRAPH} an ONNX model needs {@code jvpGraph} (its exported JVP
      * graph) and an analytic model uses its exact JVP.
@@ -100,7 +110,8 @@ public final class TrainingModules {
                 }
                 if (source.analyticName().isPresent()) {
                     source.putProvenance("jvp", "exact");
-                    return AnalyticModels.exactFlow(source.analyticName().get());
+                    return source.conditioned() ? new JvpFlowModel(source.exactJvp().orElseThrow(), "exact")
+                            : AnalyticModels.exactFlow(source.analyticName().get());
                 }
                 if (jvpGraph == null) {
                     throw new ArtException("the ONNX denoiser " + source.spec() + " needs its exported JVP graph for "
@@ -111,7 +122,7 @@ public final class TrainingModules {
                             + (Files.isDirectory(jvpGraph) ? "a directory" : Files.exists(jvpGraph)
                             ? "not a regular file" : "no such file") + ")");
                 }
-                OnnxJvpDenoiser graph = source.own(OnnxJvpDenoiser.load(source.file().orElseThrow(), jvpGraph));
+                dev.artsched.sampling.JvpDenoiser graph = source.withJvpGraph(jvpGraph);
                 if (!trustGraph) {
                     Denoiser d = source.denoiser();
                     JvpCheck.verify(d, graph, d.sigmaMin().orElse(ArtProblem.DEFAULT_SIGMA_MIN),

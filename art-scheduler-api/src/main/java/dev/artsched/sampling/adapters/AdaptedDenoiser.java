@@ -25,6 +25,11 @@ abstract class AdaptedDenoiser implements Denoiser {
         return model.sampleSize();
     }
 
+    @Override
+    public long[] sampleShape() {
+        return model.sampleShape();
+    }
+
     /** Input scale c_in(sigma) applied before the model. */
     abstract double cIn(double sigma);
 
@@ -34,8 +39,19 @@ abstract class AdaptedDenoiser implements Denoiser {
     /** D from x, the model's raw prediction, and sigma (one element). */
     abstract double combine(double x, double prediction, double sigma);
 
+    /** The raw network call of one adapted evaluation (the model, or a conditional model with its rows). */
+    @FunctionalInterface
+    interface Predictor {
+        void predict(float[] x, float[] timestep, int batch, float[] out);
+    }
+
     @Override
     public void denoise(float[] x, float[] sigma, int batch, float[] out) {
+        run(x, sigma, batch, out, model::predict);
+    }
+
+    /** One adapted evaluation with {@code predictor} as the network. */
+    final void run(float[] x, float[] sigma, int batch, float[] out, Predictor predictor) {
         int per = sampleSize();
         int n = batch * per;
         float[][] buf = buffers.get();
@@ -53,7 +69,7 @@ abstract class AdaptedDenoiser implements Denoiser {
                 xin[j] = (float) (x[j] * c);
             }
         }
-        model.predict(xin, t, batch, out);
+        predictor.predict(xin, t, batch, out);
         for (int b = 0; b < batch; b++) {
             double s = sigma[b];
             for (int j = b * per, e = j + per; j < e; j++) {

@@ -10,6 +10,11 @@ public interface TimestepModel {
     /** Float elements per sample. */
     int sampleSize();
 
+    /** Shape of one sample without the batch dimension (default: flat). */
+    default long[] sampleShape() {
+        return new long[] {sampleSize()};
+    }
+
     /**
      * Evaluates the network.
      *

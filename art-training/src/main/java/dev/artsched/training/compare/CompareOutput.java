@@ -106,6 +106,9 @@ public final class CompareOutput {
             training.put("value", w.score());
             training.put("solver", solver.id());
             training.put("model", model);
+            if (rmse.info().get("conditioning") != null) {
+                training.put("conditioning", rmse.info().get("conditioning"));
+            }
             if (src != null) {
                 training.put("method_training", src.training());
             }
@@ -118,6 +121,9 @@ public final class CompareOutput {
         }
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("model", model);
+        if (rmse.info().get("conditioning") != null) {
+            j.put("conditioning", rmse.info().get("conditioning"));
+        }
         j.put("solver", solver.id());
         j.put("steps", steps);
         j.put("metric", fid == null ? "ref-rmse" : "fid");

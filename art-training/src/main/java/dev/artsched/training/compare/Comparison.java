@@ -55,6 +55,7 @@ public final class Comparison {
         private int batch = 256;
         private int referenceSteps = 512;
         private UnaryOperator<ScheduleTraining.Request> training = UnaryOperator.identity();
+        private dev.artsched.training.DenoiserOptions denoiserOptions = dev.artsched.training.DenoiserOptions.NONE;
         private FeatureExtractor features;
         private String featuresLabel;
         private GaussianStats stats;
@@ -100,6 +101,12 @@ public final class Comparison {
             return this;
         }
 
+        /** How the model is opened for every learner and the evaluation (conditioning, guidance, parameterisation). */
+        public Request optDenoiserOptions(dev.artsched.training.DenoiserOptions value) {
+            denoiserOptions = java.util.Objects.requireNonNull(value, "denoiserOptions");
+            return this;
+        }
+
         /** Adjusts every training request (JVP graph, seeds, method settings) before it runs. */
         public Request optTraining(UnaryOperator<ScheduleTraining.Request> value) {
             training = value;
@@ -130,7 +137,7 @@ public final class Comparison {
         if (order.remove(Method.REFINE)) {
             order.add(Method.REFINE);
         }
-        try (DenoiserSource source = DenoiserSource.open(r.denoiser)) {
+        try (DenoiserSource source = DenoiserSource.open(r.denoiser, r.denoiserOptions)) {
             Denoiser d = source.denoiser();
             List<Evaluation.Candidate> candidates = new ArrayList<>();
             for (String spec : baselines(r)) {
@@ -143,7 +150,7 @@ public final class Comparison {
                     Path file = r.out.resolve(m.id() + "-" + r.solver.id() + "-" + n + ".json");
                     // the comparison evaluates every grid on its own held-out noises: no per-training guard
                     ScheduleTraining.Request t = r.training.apply(ScheduleTraining.request(r.denoiser, n, r.solver, m,
-                            file).optGuard(false));
+                            file).optGuard(false).optDenoiserOptions(r.denoiserOptions));
                     if (m == Method.REFINE) {
                         List<Refine.Start> starts = new ArrayList<>();
                         for (Map.Entry<String, LearnedGrids> e : learned.entrySet()) {
@@ -171,9 +178,10 @@ public final class Comparison {
                 candidates.add(new Evaluation.Candidate(g.name(), g));
             }
             List<Path> plots = new ArrayList<>();
-            EvalReport rmse = evaluate(r, d, source.spec(), candidates, false, progress, plots);
+            Object conditioning = source.provenance().get("conditioning");
+            EvalReport rmse = evaluate(r, d, source.spec(), candidates, false, progress, plots, conditioning);
             EvalReport fid = r.features == null ? null : evaluate(r, d, source.spec(), candidates, true, progress,
-                    plots);
+                    plots, conditioning);
             return CompareOutput.write(r.out, source.spec(), r.solver, r.steps, rmse, fid, files, plots);
         }
     }
@@ -199,10 +207,14 @@ public final class Comparison {
     }
 
     private static EvalReport evaluate(Request r, Denoiser d, String model, List<Evaluation.Candidate> candidates,
-                                       boolean fid, EvalRunner.Progress progress, List<Path> plots) {
+                                       boolean fid, EvalRunner.Progress progress, List<Path> plots,
+                                       Object conditioning) {
         Evaluation.Request e = Evaluation.builder(d, model).setSchedules(candidates).setSteps(r.steps)
                 .optSolver(r.solver).optSamples(r.samples, r.evalSeed).optBatch(Math.min(r.batch, r.samples))
                 .optReference(r.referenceSteps, 7.0, null).optPlots(r.out.resolve(fid ? "plots-fid" : "plots"));
+        if (conditioning != null) {
+            e.optInfo("conditioning", conditioning);
+        }
         if (fid) {
             e.optFid(r.features, r.featuresLabel, r.stats, r.statsLabel, null);
         }

@@ -1,6 +1,7 @@
 package dev.artsched.training.problem;
 
 import dev.artsched.sampling.JvpDenoiser;
+import dev.artsched.sampling.analytic.ClassConditionalMixture;
 import dev.artsched.sampling.analytic.GaussianDenoiser;
 import dev.artsched.sampling.analytic.GaussianMixtureDenoiser;
 import dev.artsched.sampling.analytic.ModelZoo;
@@ -15,7 +16,9 @@ import java.util.Map;
  * The analytic models selectable as {@code --denoiser analytic:NAME}: {@code gauss1d} (the paper's 1-D
  * benchmark, data N(0, 1), T = 3, initial state from the exact marginal N(0, 1 + T^2)) and {@code mixture2d}
  * (four equal Gaussians at (+-1, +-1) with std 0.25, T = 10 like the shipped ONNX model, initial state
- * T * N(0, I)); members of the generated family as {@code zoo-SEED} ({@link ModelZoo}, initial state T * N(0, I)).
+ * T * N(0, I)); members of the generated family as {@code zoo-SEED} ({@link ModelZoo}, initial state T * N(0, I));
+ * class-conditional mixtures as {@code classmix-SEED} ({@link ClassConditionalMixture}: unconditional here, with
+ * a conditioning set through {@code DenoiserSource.open(spec, options)}; initial state T * N(0, I)).
  */
 public final class AnalyticModels {
     /** Prefix of analytic model specs on the command line. */
@@ -37,6 +40,9 @@ public final class AnalyticModels {
     public static JvpDenoiser denoiser(String name) {
         if (name != null && name.startsWith(ModelZoo.PREFIX)) {
             return ModelZoo.parse(name).model();
+        }
+        if (name != null && name.startsWith(ClassConditionalMixture.PREFIX)) {
+            return ClassConditionalMixture.parse(name).unconditional();
         }
         switch (name == null ? "" : name) {
             case "gauss1d":
@@ -60,6 +66,9 @@ public final class AnalyticModels {
         denoiser(name);
         if (name.startsWith(ModelZoo.PREFIX)) {
             return ModelZoo.parse(name).sigmaMax();
+        }
+        if (name.startsWith(ClassConditionalMixture.PREFIX)) {
+            return ClassConditionalMixture.parse(name).defaultSigmaMax();
         }
         return "gauss1d".equals(name) ? GAUSS1D_T : MIXTURE2D_T;
     }
