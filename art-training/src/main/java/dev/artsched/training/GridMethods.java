@@ -3,11 +3,15 @@ package dev.artsched.training;
 import dev.artsched.onnx.OnnxJvpDenoiser;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Solver;
+import dev.artsched.training.closedform.ArtClosedForm;
 import dev.artsched.training.closedform.HeunClosedForm;
 import dev.artsched.training.gits.Gits;
 import dev.artsched.training.problem.AnalyticModels;
 import dev.artsched.training.problem.DoubleDenoiser;
+import dev.artsched.training.problem.ArtProblem;
 import dev.artsched.training.problem.GridSolver;
+import dev.artsched.training.problem.ReferenceRollouts;
+import dev.artsched.training.problem.Rng;
 import dev.artsched.training.refine.Refine;
 import dev.artsched.training.run.TrainingListener;
 
@@ -45,6 +49,32 @@ final class GridMethods {
             return DoubleDenoiser.withJvp(source.own(OnnxJvpDenoiser.load(source.file().orElseThrow(), jvpGraph)));
         }
         return DoubleDenoiser.forwardOnly(source.denoiser());
+    }
+
+    /** ART's closed form for Euler from reference rollouts of the problem. */
+    static Outcome eulerClosedForm(ArtProblem problem, int rollouts, int fineSteps, int steps, long seed) {
+        long t0 = System.nanoTime();
+        ReferenceRollouts ref = ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed));
+        Map<String, Object> training = new LinkedHashMap<>(problem.provenance());
+        training.put("seed", seed);
+        training.put("rollouts", rollouts);
+        training.put("fine_steps", fineSteps);
+        training.put("q_norm", problem.norm().id());
+        training.put("jvp", problem.model().jvpStrategy());
+        training.put("sigma_max", problem.sigmaMax());
+        training.put("sigma_min", problem.sigmaMin());
+        training.put("initial_state", problem.initial().describe());
+        training.put("denoiser_calls", ref.calls());
+        training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
+        return new Outcome(ArtClosedForm.sigmas(ref, steps), training);
+    }
+
+    /** The solver's closed form: ART's Euler rule, or the Heun rule for Heun (a refine start). */
+    static double[] closedForm(Solver solver, ArtProblem problem, DenoiserSource source, int rollouts, int fineSteps,
+                               int steps, long seed) {
+        return solver == Solver.HEUN ? heunClosedForm(model(source, false, null), problem.sigmaMax(),
+                problem.sigmaMin(), steps, rollouts, seed).sigmas()
+                : ArtClosedForm.sigmas(ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed)), steps);
     }
 
     /** The Heun closed form. */

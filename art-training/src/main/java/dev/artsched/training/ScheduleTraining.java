@@ -9,12 +9,10 @@ import dev.artsched.scheduler.Resampling;
 import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
-import dev.artsched.training.closedform.ArtClosedForm;
 import dev.artsched.training.gits.Gits;
+import dev.artsched.training.ppo.PpoMethod;
 import dev.artsched.training.refine.Refine;
 import dev.artsched.training.problem.ArtProblem;
-import dev.artsched.training.problem.ReferenceRollouts;
-import dev.artsched.training.problem.Rng;
 import dev.artsched.training.rl.ArtRlConfig;
 import dev.artsched.training.rl.ArtRlResult;
 import dev.artsched.training.rl.ArtRlTrainer;
@@ -51,7 +49,9 @@ public final class ScheduleTraining {
         /** GITS' dynamic programming over a fine teacher grid. */
         GITS("gits", "gits"),
         /** Direct minimisation of the solver's global error from the best start grid. */
-        REFINE("refine", "refine");
+        REFINE("refine", "refine"),
+        /** The self-supervised PPO scheduler, distilled into a grid (its policy exported as an ONNX graph). */
+        PPO("ppo", "ppo");
 
         private final String id;
         private final String fileMethod;
@@ -79,7 +79,7 @@ public final class ScheduleTraining {
                 }
             }
             throw new ArtException("unknown training method '" + ArtException.quote(String.valueOf(text))
-                    + "': expected art-rl, closed-form, gits or refine");
+                    + "': expected art-rl, closed-form, gits, refine or ppo");
         }
     }
 
@@ -111,6 +111,7 @@ public final class ScheduleTraining {
         private boolean guard = true;
         private String owner;
         private boolean trustJvp;
+        private PpoMethod.Settings ppo = new PpoMethod.Settings(null, null, null, null);
 
         private Request(String denoiser, int steps, Solver solver, Method method, Path out) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
@@ -228,6 +229,12 @@ public final class ScheduleTraining {
             return this;
         }
 
+        /** The PPO method's settings, real features, feature graph and policy output (default: all defaults). */
+        public Request optPpo(PpoMethod.Settings value) {
+            ppo = Objects.requireNonNull(value, "ppo");
+            return this;
+        }
+
         /** The JVP strategy in effect. */
         public TrainingModules.JvpStrategy jvpStrategy() {
             return jvpStrategy != null ? jvpStrategy
@@ -274,7 +281,7 @@ public final class ScheduleTraining {
     /** Trains, writes the schedule file and returns it; the listener sees every ART-RL iteration and notes. */
     public static Result train(Request r, TrainingListener listener) {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
-        boolean resumable = r.method == Method.ART_RL || r.method == Method.REFINE;
+        boolean resumable = r.method == Method.ART_RL || r.method == Method.REFINE || r.method == Method.PPO;
         Map<String, Path> outputs = RunFiles.outputs(r.out, resumable ? r.checkpoint() : null,
                 r.method == Method.ART_RL ? r.metrics() : null);
         RunFiles.check(outputs, RunFiles.inputs(r.denoiser, r.jvpGraph));
@@ -298,7 +305,8 @@ public final class ScheduleTraining {
             Map<String, Object> training;
             Map<String, Object> run = new LinkedHashMap<>();
             int rollouts = r.rollouts != null ? r.rollouts : CLOSED_FORM_ROLLOUTS;
-            java.util.function.Supplier<double[]> closedForm = () -> closedForm(r, problem, source, rollouts);
+            java.util.function.Supplier<double[]> closedForm = () -> GridMethods.closedForm(r.solver, problem,
+                    source, rollouts, r.fineSteps, r.steps, r.seed);
             if (r.method == Method.CLOSED_FORM && r.solver == Solver.HEUN) {
                 GridMethods.Outcome o = GridMethods.heunClosedForm(GridMethods.model(source, false, null),
                         problem.sigmaMax(), problem.sigmaMin(), r.steps, rollouts, r.seed);
@@ -317,20 +325,15 @@ public final class ScheduleTraining {
                 sigmas = o.sigmas();
                 training = withProblem(problem, o.training());
             } else if (r.method == Method.CLOSED_FORM) {
-                long t0 = System.nanoTime();
-                ReferenceRollouts ref = ReferenceRollouts.run(problem, rollouts, r.fineSteps, new Rng(r.seed));
-                sigmas = ArtClosedForm.sigmas(ref, r.steps);
-                training = new LinkedHashMap<>(problem.provenance());
-                training.put("seed", r.seed);
-                training.put("rollouts", rollouts);
-                training.put("fine_steps", r.fineSteps);
-                training.put("q_norm", problem.norm().id());
-                training.put("jvp", problem.model().jvpStrategy());
-                training.put("sigma_max", problem.sigmaMax());
-                training.put("sigma_min", problem.sigmaMin());
-                training.put("initial_state", problem.initial().describe());
-                training.put("denoiser_calls", ref.calls());
-                training.put("wall_seconds", (System.nanoTime() - t0) * 1e-9);
+                GridMethods.Outcome o = GridMethods.eulerClosedForm(problem, rollouts, r.fineSteps, r.steps, r.seed);
+                sigmas = o.sigmas();
+                training = o.training();
+            } else if (r.method == Method.PPO) {
+                PpoMethod.Outcome o = PpoMethod.train(source.denoiser(), source.analyticName(), problem.sigmaMax(),
+                        problem.sigmaMin(), r.solver, r.steps, r.ppo, r.out, ResumeFiles.prepareRefine(r.resume,
+                                r.checkpoint(), r.out, l), r.resume, l);
+                sigmas = o.sigmas();
+                training = withProblem(problem, o.training());
             } else {
                 ArtRlConfig config = r.artRl();
                 int k = config.trainSteps();
@@ -377,15 +380,6 @@ public final class ScheduleTraining {
         training.put("sigma_min", problem.sigmaMin());
         training.putAll(extra);
         return training;
-    }
-
-    /** The solver's closed form: ART's Euler rule, or the Heun rule for Heun (a refine start). */
-    private static double[] closedForm(Request r, ArtProblem problem, DenoiserSource source, int rollouts) {
-        if (r.solver == Solver.HEUN) {
-            return GridMethods.heunClosedForm(GridMethods.model(source, false, null), problem.sigmaMax(),
-                    problem.sigmaMin(), r.steps, rollouts, r.seed).sigmas();
-        }
-        return ArtClosedForm.sigmas(ReferenceRollouts.run(problem, rollouts, r.fineSteps, new Rng(r.seed)), r.steps);
     }
 
     /** The grid as printed in one-line summaries: {@code [80.0000, 12.3400, ..., 0.0000]}. */
