@@ -111,7 +111,7 @@ public final class ScheduleTraining {
         private boolean guard = true;
         private String owner;
         private boolean trustJvp;
-        private PpoMethod.Settings ppo = new PpoMethod.Settings(null, null, null, null);
+        private PpoMethod.Settings ppo = new PpoMethod.Settings(null, null, null, null, null);
 
         private Request(String denoiser, int steps, Solver solver, Method method, Path out) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");

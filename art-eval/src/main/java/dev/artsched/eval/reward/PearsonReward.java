@@ -6,23 +6,68 @@ import java.util.SplittableRandom;
 
 /**
  * The terminal reward: for each generated feature vector, the maximum over a batch D of real feature vectors of
- * the Pearson correlation, each vector centred over its feature dimension (docs/MATH.md). A vector with zero
- * spread (for example any vector of one feature) correlates 0 with everything. Immutable and thread-safe.
+ * a similarity. {@link Similarity#PEARSON} (the default, the published reward) is the Pearson correlation, each
+ * vector centred over its feature dimension (docs/MATH.md); a vector with zero spread (for example any vector of one
+ * feature) correlates 0 with everything, and the correlation ignores the vector's scale and offset.
+ * {@link Similarity#DISTANCE} is minus the Euclidean distance divided by sqrt(F) times the bank's mean feature std,
+ * which sees scale and offset (for vector data with identity features). Immutable and thread-safe.
  */
 public final class PearsonReward {
+    /** The similarity maximised over the real batch. */
+    public enum Similarity {
+        /** Pearson correlation centred over the feature dimension. */
+        PEARSON,
+        /** Minus the scaled Euclidean distance. */
+        DISTANCE;
+
+        /** Parses {@code pearson} or {@code distance}. */
+        public static Similarity parse(String text) {
+            for (Similarity s : values()) {
+                if (s.name().equalsIgnoreCase(String.valueOf(text).trim())) {
+                    return s;
+                }
+            }
+            throw new ArtException("unknown reward similarity '" + ArtException.quote(String.valueOf(text))
+                    + "': expected pearson or distance");
+        }
+    }
+
     private final int rows;
     private final int features;
     private final double[] bank;
+    private final Similarity similarity;
+    private final double scale;
 
-    /** A reward over the bank's rows ({@link FeatureBank}). */
+    /** The Pearson reward over the bank's rows ({@link FeatureBank}). */
     public PearsonReward(FeatureBank real) {
+        this(real, Similarity.PEARSON);
+    }
+
+    /** A reward with the given similarity over the bank's rows. */
+    public PearsonReward(FeatureBank real, Similarity similarity) {
         this.rows = real.rows();
         this.features = real.features();
+        this.similarity = similarity;
         this.bank = new double[rows * features];
+        this.scale = Math.sqrt(features) * Math.max(real.meanStd(), 1e-12);
         for (int r = 0; r < rows; r++) {
-            double[] v = normalised(real.values(), r * features, features);
+            double[] v = similarity == Similarity.PEARSON ? normalised(real.values(), r * features, features)
+                    : raw(real.values(), r * features, features);
             System.arraycopy(v, 0, bank, r * features, features);
         }
+    }
+
+    /** The similarity. */
+    public Similarity similarity() {
+        return similarity;
+    }
+
+    private static double[] raw(float[] src, int offset, int n) {
+        double[] v = new double[n];
+        for (int j = 0; j < n; j++) {
+            v[j] = src[offset + j];
+        }
+        return v;
     }
 
     /** Feature length. */
@@ -72,14 +117,16 @@ public final class PearsonReward {
         int[] pick = subset(realBatch, seed);
         double[] out = new double[batch];
         for (int b = 0; b < batch; b++) {
-            double[] v = normalised(feats, b * features, features);
-            double best = -1.0;
+            boolean pearson = similarity == Similarity.PEARSON;
+            double[] v = pearson ? normalised(feats, b * features, features) : raw(feats, b * features, features);
+            double best = Double.NEGATIVE_INFINITY;
             for (int r : pick) {
-                double dot = 0;
+                double acc = 0;
                 for (int j = 0; j < features; j++) {
-                    dot += v[j] * bank[r * features + j];
+                    double w = bank[r * features + j];
+                    acc += pearson ? v[j] * w : (v[j] - w) * (v[j] - w);
                 }
-                best = Math.max(best, dot);
+                best = Math.max(best, pearson ? acc : -Math.sqrt(acc) / scale);
             }
             out[b] = best;
         }

@@ -63,6 +63,11 @@ public final class SamplingEnv {
         return rule;
     }
 
+    /** The reward's similarity. */
+    public PearsonReward.Similarity similarity() {
+        return reward.similarity();
+    }
+
     /** Floats per sample. */
     public int sampleSize() {
         return denoiser.sampleSize();

@@ -14,8 +14,9 @@ import java.util.Map;
  * @param epochs      optimiser passes over each episode's transitions
  * @param clip        the surrogate's clip range epsilon
  * @param lr          Adam's learning rate
- * @param stdStart    the exploration std at the first iteration (fixed, not learned)
- * @param stdEnd      the exploration std at the last iteration (exponential decay in between)
+ * @param stdStart    the exploration std at the first iteration (fixed, not learned), in units of the uniform
+ *                    decrement 1 / K of a budget of K steps
+ * @param stdEnd      the exploration std at the last iteration (exponential decay in between), same units
  * @param valueCoef   weight of the value loss
  * @param realBatch   real rows drawn per episode for the reward
  * @param cloneSteps  warm-start steps fitting the mean to EDM's decrements (0: none)
@@ -37,9 +38,9 @@ public record PpoConfig(long seed, int iterations, int batch, int epochs, double
         }
     }
 
-    /** The defaults: 200 iterations of 64 agents, 4 epochs, clip 0.2, lr 1e-3, std 0.05 to 0.005. */
+    /** The defaults: 200 iterations of 64 agents, 4 epochs, clip 0.2, lr 1e-3, std 0.3 / K to 0.03 / K. */
     public static PpoConfig defaults(long seed) {
-        return new PpoConfig(seed, 200, 64, 4, 0.2, 1e-3, 0.05, 0.005, 0.5, 512, 300, 32, 25);
+        return new PpoConfig(seed, 200, 64, 4, 0.2, 1e-3, 0.3, 0.03, 0.5, 512, 300, 32, 25);
     }
 
     /** With another iteration count. */

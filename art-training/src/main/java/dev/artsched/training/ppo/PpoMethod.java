@@ -42,8 +42,10 @@ public final class PpoMethod {
      * @param realFeatures  a {@code .npz} with an array {@code features} [M, F] (null: analytic mixtures only)
      * @param featuresModel an ONNX feature graph mapping samples to the bank's features (null: identity)
      * @param policyOut     where to write the ONNX policy (null: OUT.policy.onnx)
+     * @param similarity    the reward's similarity (null: Pearson)
      */
-    public record Settings(PpoConfig config, Path realFeatures, Path featuresModel, Path policyOut) {
+    public record Settings(PpoConfig config, Path realFeatures, Path featuresModel, Path policyOut,
+                           PearsonReward.Similarity similarity) {
     }
 
     /** A grid and its provenance. */
@@ -60,7 +62,8 @@ public final class PpoMethod {
                 : FeatureExtractor.identity(denoiser.sampleSize())) {
             double sigmaData = denoiser.sigmaData().orElse(s.featuresModel() == null ? bank.meanStd() : 0.5);
             StepRule rule = StepRule.of(new NoiseLevelMap(sigmaMin, sigmaMax), solver, solver.nfe(steps));
-            SamplingEnv env = new SamplingEnv(denoiser, rule, features, new PearsonReward(bank), c.realBatch(),
+            SamplingEnv env = new SamplingEnv(denoiser, rule, features, new PearsonReward(bank,
+                    s.similarity() != null ? s.similarity() : PearsonReward.Similarity.PEARSON), c.realBatch(),
                     sigmaData > 0 ? sigmaData : 1.0);
             PpoTrainer.Result r = PpoTrainer.train(env, GridSolver.edmGrid(sigmaMax, sigmaMin, steps, 7.0), c,
                     checkpoint, resume, l);
@@ -85,6 +88,7 @@ public final class PpoMethod {
                     : "analytic data, " + bank.rows() + " points");
             training.put("features", s.featuresModel() != null ? s.featuresModel().toString() : "identity");
             training.put("sigma_data", sigmaData);
+            training.put("similarity", env.similarity().name().toLowerCase(java.util.Locale.ROOT));
             training.put("checkpoint", String.valueOf(checkpoint));
             return new Outcome(r.sigmas(), training);
         }

@@ -87,7 +87,7 @@ public final class PpoTrainer {
                 warmStart(env, net, adam, warm, c);
             }
             for (int it = start; it < c.iterations(); it++) {
-                double std = c.std(it);
+                double std = c.std(it) / env.rule().maxSteps();
                 long episodeSeed = c.seed() * 1_000_003L + it;
                 Batch b = rollout(env, net, rng, std, c.batch(), episodeSeed);
                 curve.add(b.meanReward());
@@ -153,8 +153,9 @@ public final class PpoTrainer {
         for (int s = 0; s < c.cloneSteps(); s++) {
             try (NDManager m = net.newSubManager(); GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                 NDArray[] in = net.inputs(m, x, t, k);
-                NDArray d = net.forward(in[0], in[1]).mean().sub(m.create(y));
-                gc.backward(d.mul(d).mean());
+                PolicyNetwork.Out o = net.forward(in[0], in[1]);
+                NDArray d = o.mean().sub(m.create(y));
+                gc.backward(d.mul(d).mean().add(o.value().sum().mul(0.0))); // every parameter gets a gradient
             }
             step(net, adam);
         }
