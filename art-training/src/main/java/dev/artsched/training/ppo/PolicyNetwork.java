@@ -18,14 +18,14 @@ import java.util.List;
  * The PPO policy and value network on DJL's PyTorch engine, float64: the architecture of {@link PolicyWeights}
  * (sample block, state block on (t, k / K), bilinear fusion, concatenation, a trunk layer, the sigmoid mean head)
  * plus a linear value head on the trunk. Weights start from U(-1/sqrt(fan_in), 1/sqrt(fan_in)) drawn from a seeded
- * {@link Rng}. Owns native memory: close it. Not thread-safe.
+ * {@link Rng} (the mean head's weights a tenth of that, its bias at the logit of the initial mean). Owns native memory: close it. Not thread-safe.
  */
 final class PolicyNetwork implements AutoCloseable {
     private final NDManager manager;
     private final List<NDArray> params = new ArrayList<>();
     private final int inputs;
 
-    PolicyNetwork(int inputs, int hidden, int stateHidden, int fusionHidden, int trunk, Rng rng) {
+    PolicyNetwork(int inputs, int hidden, int stateHidden, int fusionHidden, int trunk, double initialMean, Rng rng) {
         this.inputs = inputs;
         DjlRuntime.engine();
         manager = NDManager.newBaseManager(DjlRuntime.ENGINE);
@@ -38,7 +38,7 @@ final class PolicyNetwork implements AutoCloseable {
             double bound = (i == 8 ? 0.1 : 1.0) / Math.sqrt(fanIn[i]);
             double[] v = new double[(int) shape.size()];
             for (int j = 0; j < v.length; j++) {
-                v[j] = (2 * rng.nextDouble() - 1) * bound;
+                v[j] = i == 9 ? Math.log(initialMean / (1 - initialMean)) : (2 * rng.nextDouble() - 1) * bound;
             }
             NDArray a = manager.create(v, shape);
             a.setRequiresGradient(true);

@@ -40,7 +40,7 @@ public record PpoConfig(long seed, int iterations, int batch, int epochs, double
 
     /** The defaults: 200 iterations of 64 agents, 4 epochs, clip 0.2, lr 1e-3, std 0.3 / K to 0.03 / K. */
     public static PpoConfig defaults(long seed) {
-        return new PpoConfig(seed, 200, 64, 4, 0.2, 1e-3, 0.3, 0.03, 0.5, 512, 300, 32, 25);
+        return new PpoConfig(seed, 200, 64, 4, 0.2, 1e-3, 0.3, 0.03, 0.5, 512, 600, 32, 25);
     }
 
     /** With another iteration count. */
