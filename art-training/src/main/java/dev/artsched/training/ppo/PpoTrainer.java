@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * PPO on the {@link SamplingEnv}: each iteration runs one batched episode with Gaussian exploration around the
  * policy's mean (fixed std, decaying exponentially), takes the terminal Pearson rewards (discount 1, so every
- * transition's return is its agent's reward), advantages against the value baseline (normalised over the batch),
+ * transition's return is its agent's reward), advantages against the value baseline (centred, in units of the
+ * rewards' spread over the agents, so equal rewards leave the policy alone),
  * and a few epochs of the clipped surrogate plus the value loss with Adam. Starts from the mean fitted to EDM's
  * decrements; checkpoints and resumes exactly; finally distils the policy into a grid (the mean action per step
  * along deterministic rollouts) and returns the policy's weights for the ONNX export.
@@ -200,13 +201,11 @@ public final class PpoTrainer {
             adv[i] = ret[i] - cols.get(i)[4];
             mean += adv[i] / rows;
         }
-        double var = 0;
-        for (double v : adv) {
-            var += (v - mean) * (v - mean) / rows;
-        }
-        double sd = Math.sqrt(var) + 1e-8;
+        // centred, in units of the rewards' spread over the agents: equal rewards teach nothing
+        double rm = Arrays.stream(r).average().orElse(0);
+        double sd = Math.sqrt(Arrays.stream(r).map(v -> (v - rm) * (v - rm)).average().orElse(0));
         for (int i = 0; i < rows; i++) {
-            adv[i] = (adv[i] - mean) / sd;
+            adv[i] = sd > 1e-12 ? (adv[i] - mean) / sd : 0.0;
         }
         return new Batch(concat(xs), col(cols, 0), col(cols, 1), col(cols, 2), col(cols, 3), adv, ret,
                 Arrays.stream(r).average().orElse(0));
