@@ -69,12 +69,23 @@ public final class Evaluation {
         }
     }
 
-    /** One adaptive policy to evaluate at the NFE budget of each step count: the label its rows carry. */
-    public record AdaptiveCandidate(String label, AdaptivePolicy policy) {
+    /**
+     * An adaptive policy to evaluate at the NFE budget of each step count: the label its rows carry and the policy
+     * for each step count (one policy for all, or one trained per budget).
+     */
+    public record AdaptiveCandidate(String label, java.util.function.IntFunction<AdaptivePolicy> policies) {
         /** Validates. */
         public AdaptiveCandidate {
-            if (label == null || label.isBlank() || policy == null) {
+            if (label == null || label.isBlank() || policies == null) {
                 throw new ArtException("an adaptive policy to evaluate needs a label and a policy, found none");
+            }
+        }
+
+        /** One policy for every step count. */
+        public AdaptiveCandidate(String label, AdaptivePolicy policy) {
+            this(label, n -> policy);
+            if (policy == null) {
+                throw new ArtException("an adaptive policy to evaluate needs a policy, found none");
             }
         }
     }
@@ -277,7 +288,7 @@ public final class Evaluation {
             Map<String, Object> per = new LinkedHashMap<>();
             for (int n : r.steps) {
                 int budget = r.solver.nfe(n);
-                AdaptiveScheduler s = new AdaptiveScheduler(c.policy(), r.solver, budget);
+                AdaptiveScheduler s = new AdaptiveScheduler(c.policies().apply(n), r.solver, budget);
                 AdaptiveResult a = metric.references().solve(s);
                 rows.add(new EvalRow(c.label(), n, budget, metric.evaluateSamples(a.samples(), s.firstSigma(),
                         StepListener.NONE)));

@@ -23,6 +23,7 @@ public final class AdaptiveEpisode {
     private final double[] sigma;
     private final int[] steps;
     private final int[] nfe;
+    private long calls;
 
     /**
      * @param denoiser the model
@@ -190,7 +191,13 @@ public final class AdaptiveEpisode {
         }
     }
 
+    /** Batched denoiser calls made so far. */
+    public long calls() {
+        return calls;
+    }
+
     private void call(float[] xs, float[] sig, int m, float[] out) {
+        calls++;
         denoiser.denoise(xs, sig, m, out);
         for (int e = 0; e < out.length; e++) {
             if (!Float.isFinite(out[e])) {

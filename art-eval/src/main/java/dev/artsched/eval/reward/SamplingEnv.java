@@ -23,6 +23,7 @@ public final class SamplingEnv {
     private final int realBatch;
     private final double sigmaData;
     private AdaptiveEpisode episode;
+    private long calls;
 
     /** What the agents see. */
     public record Observation(float[] x, double[] t, double[] k) {
@@ -75,8 +76,14 @@ public final class SamplingEnv {
 
     /** Starts an episode of {@code batch} agents from seeded noise at sigma_max. */
     public void reset(int batch, long seed) {
+        calls = calls();
         float[] x0 = SeededNoise.of(denoiser.sampleSize(), seed, 0, batch, rule.map().sigmaMax());
         episode = new AdaptiveEpisode(denoiser, rule, x0, batch);
+    }
+
+    /** Batched denoiser calls of every episode so far. */
+    public long calls() {
+        return calls + (episode == null ? 0 : episode.calls());
     }
 
     /** The current episode. */

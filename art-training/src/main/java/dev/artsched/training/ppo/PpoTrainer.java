@@ -117,6 +117,7 @@ public final class PpoTrainer {
             training.put("warm_start_rmse", cloneRmse);
             training.put("final_reward", curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1));
             training.put("reward_curve", curve);
+            training.put("denoiser_calls", env.calls());
             training.put("wall_seconds", before + (System.nanoTime() - t0) * 1e-9);
             return new Result(sigmas, net.weights(), curve.stream().mapToDouble(Double::doubleValue).toArray(),
                     training);
