@@ -8,6 +8,7 @@ import dev.artsched.scheduler.Solver;
 import dev.artsched.training.rl.ArtRlConfig;
 import dev.artsched.training.TrainingModules;
 import dev.artsched.training.gits.Gits;
+import dev.artsched.training.ppo.PpoMethod;
 import dev.artsched.training.refine.Refine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -215,7 +216,11 @@ public final class TrainCommand implements Callable<Integer> {
         // the training service locks its files itself; here they are only checked against the inputs
         Outputs files = new Outputs().model("--denoiser", denoiser).input("--jvp", jvp).output("--out", out);
         if (m == ScheduleTraining.Method.PPO) {
-            files.output(checkpoint != null ? "--checkpoint" : "--checkpoint (default OUT.ckpt)", request.checkpoint());
+            Path policy = PpoMethod.policyPath(out, ppo.policyOut);
+            files.output(checkpoint != null ? "--checkpoint" : "--checkpoint (default OUT.ckpt)", request.checkpoint())
+                    .output(ppo.policyOut != null ? "--policy-out" : "--policy-out (default OUT.policy.onnx)", policy)
+                    .output("the reward plot beside the policy graph", PpoMethod.rewardPlot(policy))
+                    .input("--real-features", ppo.realFeatures);
         } else if (m == ScheduleTraining.Method.ART_RL || m == ScheduleTraining.Method.REFINE) {
             files.output(checkpoint != null ? "--checkpoint" : "--checkpoint (default OUT.ckpt)", request.checkpoint())
                     .output(metrics != null ? "--metrics" : "--metrics (default OUT.metrics.jsonl)",

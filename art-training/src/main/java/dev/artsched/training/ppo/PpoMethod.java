@@ -1,5 +1,6 @@
 package dev.artsched.training.ppo;
 
+import dev.artsched.eval.EvalPlots;
 import dev.artsched.eval.FeatureExtractor;
 import dev.artsched.eval.OnnxFeatureExtractor;
 import dev.artsched.eval.reward.FeatureBank;
@@ -67,8 +68,7 @@ public final class PpoMethod {
                     sigmaData > 0 ? sigmaData : 1.0);
             PpoTrainer.Result r = PpoTrainer.train(env, GridSolver.edmGrid(sigmaMax, sigmaMin, steps, 7.0), c,
                     checkpoint, resume, l);
-            Path policy = s.policyOut() != null ? s.policyOut()
-                    : out.resolveSibling(out.getFileName().toString().replaceAll("\\.json$", "") + ".policy.onnx");
+            Path policy = policyPath(out, s.policyOut());
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("art.policy", "ppo");
             meta.put("art.sigma_min", Double.toString(sigmaMin));
@@ -84,6 +84,11 @@ public final class PpoMethod {
             }
             Map<String, Object> training = new LinkedHashMap<>(r.training());
             training.put("policy_graph", policy.toString());
+            if (r.rewardCurve().length > 0) {
+                Path png = rewardPlot(policy);
+                EvalPlots.curve("PPO scheduler: mean terminal reward", "reward", r.rewardCurve(), png);
+                training.put("reward_plot", png.toString());
+            }
             training.put("real_features", s.realFeatures() != null ? s.realFeatures().toString()
                     : "analytic data, " + bank.rows() + " points");
             training.put("features", s.featuresModel() != null ? s.featuresModel().toString() : "identity");
@@ -92,6 +97,18 @@ public final class PpoMethod {
             training.put("checkpoint", String.valueOf(checkpoint));
             return new Outcome(r.sigmas(), training);
         }
+    }
+
+    /** Where the policy graph goes: {@code policyOut}, else OUT without {@code .json} plus {@code .policy.onnx}. */
+    public static Path policyPath(Path out, Path policyOut) {
+        return policyOut != null ? policyOut
+                : out.resolveSibling(out.getFileName().toString().replaceAll("\\.json$", "") + ".policy.onnx");
+    }
+
+    /** The reward-curve plot beside the policy graph: its name without {@code .onnx} plus {@code .reward.png}. */
+    public static Path rewardPlot(Path policy) {
+        return policy.resolveSibling(policy.getFileName().toString().replaceAll("(\\.policy)?\\.onnx$", "")
+                + ".reward.png");
     }
 
     /** The bank: the file, or points drawn from an analytic mixture. */

@@ -117,6 +117,7 @@ class PpoTrainerTest {
         assertThat(s.steps()).isEqualTo(4);
         Path policy = Path.of((String) full.training().get("policy_graph"));
         assertThat(Files.isRegularFile(policy)).isTrue();
+        assertThat(Files.size(Path.of((String) full.training().get("reward_plot")))).isPositive();
         try (OnnxPolicy p = OnnxPolicy.load(policy)) {
             assertThat(p.budgetSteps()).isEqualTo(4);
             assertThat(p.map().sigmaMax()).isEqualTo(10.0);
