@@ -66,6 +66,41 @@ class PolicyGraphTest {
     }
 
     @Test
+    void theConvolutionBlockOnImagesMatchesTheJavaForwardPass() {
+        // samples [2, 5, 6]: conv to 3 channels of 3 x 3, so W1 has 27 rows
+        SplittableRandom rng = new SplittableRandom(8);
+        PolicyWeights base = random(27, 4, 9);
+        float[] wc = new float[3 * 2 * 9];
+        float[] bc = new float[3];
+        for (int i = 0; i < wc.length; i++) {
+            wc[i] = (float) rng.nextGaussian();
+        }
+        bc[1] = 0.5f;
+        PolicyWeights w = new PolicyWeights(60, base.arrays(), new PolicyWeights.Conv(2, 5, 6, 3, wc, bc));
+        try (OnnxPolicy p = OnnxPolicy.load(w.toOnnx(new long[] {2, 5, 6}, META), "conv policy")) {
+            float[] x = new float[3 * 60];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (rng.nextGaussian() * 3);
+            }
+            double[] sigma = {50, 1, 0.01};
+            double[] out = new double[3];
+            p.decrements(x, sigma, new int[] {0, 4, 9}, 3, out);
+            for (int b = 0; b < 3; b++) {
+                float c = (float) (1.0 / Math.sqrt(sigma[b] * sigma[b] + 0.25));
+                float[] xin = new float[60];
+                for (int j = 0; j < 60; j++) {
+                    xin[j] = x[b * 60 + j] * c;
+                }
+                int step = new int[] {0, 4, 9}[b];
+                assertThat(out[b]).isCloseTo(w.mean(xin, 0, (float) p.map().t(sigma[b]), (float) (step / 10.0)),
+                        within(1e-5));
+            }
+        }
+        assertThatThrownBy(() -> new PolicyWeights(61, base.arrays(), new PolicyWeights.Conv(2, 5, 6, 3, wc, bc)))
+                .isInstanceOf(ArtException.class).hasMessageContaining("expected samples of that size, found 61");
+    }
+
+    @Test
     void theProviderLoadsAPolicyFileForTheAdaptiveScheduler(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("policy.onnx");
         Files.write(f, random(3, 4, 5).toOnnx(new long[] {3}, META));

@@ -69,6 +69,11 @@ public final class SamplingEnv {
         return reward.similarity();
     }
 
+    /** The shape of one sample (for images [C, H, W]). */
+    public long[] sampleShape() {
+        return denoiser.sampleShape();
+    }
+
     /** Floats per sample. */
     public int sampleSize() {
         return denoiser.sampleSize();

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
 import dev.artsched.onnx.PolicyWeights;
 import dev.artsched.training.nn.DjlRuntime;
 import dev.artsched.training.problem.Rng;
@@ -24,16 +25,32 @@ final class PolicyNetwork implements AutoCloseable {
     private final NDManager manager;
     private final List<NDArray> params = new ArrayList<>();
     private final int inputs;
+    private final int[] image;
 
+    /** Vector data: an MLP block on the sample. */
     PolicyNetwork(int inputs, int hidden, int stateHidden, int fusionHidden, int trunk, double initialMean, Rng rng) {
+        this(inputs, null, hidden, stateHidden, fusionHidden, trunk, initialMean, rng);
+    }
+
+    /**
+     * With {@code image} = {C, H, W, F}: a 3x3 stride-2 convolution to F channels and tanh on samples [C, H, W]
+     * before the sample block; null for vector data.
+     */
+    PolicyNetwork(int inputs, int[] image, int hidden, int stateHidden, int fusionHidden, int trunk,
+                  double initialMean, Rng rng) {
         this.inputs = inputs;
+        this.image = image == null ? null : image.clone();
         DjlRuntime.engine();
         manager = NDManager.newBaseManager(DjlRuntime.ENGINE);
         int c = hidden + stateHidden + fusionHidden;
-        long[][] shapes = {{inputs, hidden}, {hidden}, {2, stateHidden}, {stateHidden}, {2L * hidden, fusionHidden},
-                {fusionHidden}, {c, trunk}, {trunk}, {trunk, 1}, {1}, {trunk, 1}, {1}};
-        int[] fanIn = {inputs, inputs, 2, 2, 2 * hidden, 2 * hidden, c, c, trunk, trunk, trunk, trunk};
-        for (int i = 0; i < shapes.length; i++) {
+        int in1 = image == null ? inputs : image[3] * ((image[1] + 1) / 2) * ((image[2] + 1) / 2);
+        long[][] shapes = {{in1, hidden}, {hidden}, {2, stateHidden}, {stateHidden}, {2L * hidden, fusionHidden},
+                {fusionHidden}, {c, trunk}, {trunk}, {trunk, 1}, {1}, {trunk, 1}, {1},
+                image == null ? null : new long[] {image[3], image[0], 3, 3},
+                image == null ? null : new long[] {image[3]}};
+        int conv = image == null ? 1 : image[0] * 9;
+        int[] fanIn = {in1, in1, 2, 2, 2 * hidden, 2 * hidden, c, c, trunk, trunk, trunk, trunk, conv, conv};
+        for (int i = 0; i < (image == null ? 12 : 14); i++) {
             Shape shape = new Shape(shapes[i]);
             double bound = (i == 8 ? 0.1 : 1.0) / Math.sqrt(fanIn[i]);
             double[] v = new double[(int) shape.size()];
@@ -54,7 +71,12 @@ final class PolicyNetwork implements AutoCloseable {
     Out forward(NDArray x, NDArray s) {
         NDArray t = s.get(new NDIndex(":, 0:1"));
         NDArray k = s.get(new NDIndex(":, 1:2"));
-        NDArray hx = x.matMul(params.get(0)).add(params.get(1)).tanh();
+        NDArray in = x;
+        if (image != null) {
+            in = Conv2d.conv2d(x.reshape(-1, image[0], image[1], image[2]), params.get(12), params.get(13),
+                    new Shape(2, 2), new Shape(1, 1)).singletonOrThrow().tanh().reshape(x.getShape().get(0), -1);
+        }
+        NDArray hx = in.matMul(params.get(0)).add(params.get(1)).tanh();
         NDArray hs = s.matMul(params.get(2)).add(params.get(3)).tanh();
         NDArray hf = NDArrays.concat(new NDList(hx.mul(t), hx.mul(k)), 1).matMul(params.get(4)).add(params.get(5));
         NDArray h = NDArrays.concat(new NDList(hx, hs, hf), 1).matMul(params.get(6)).add(params.get(7)).tanh();
@@ -86,6 +108,7 @@ final class PolicyNetwork implements AutoCloseable {
         }
     }
 
+    /** The trainable arrays (the convolution's last, with an image block). */
     List<NDArray> parameterArrays() {
         return params;
     }
@@ -117,7 +140,20 @@ final class PolicyNetwork implements AutoCloseable {
             }
             out.add(f);
         }
-        return new PolicyWeights(inputs, out);
+        if (image == null) {
+            return new PolicyWeights(inputs, out);
+        }
+        return new PolicyWeights(inputs, out, new PolicyWeights.Conv(image[0], image[1], image[2], image[3],
+                floats(params.get(12)), floats(params.get(13))));
+    }
+
+    private static float[] floats(NDArray a) {
+        double[] v = a.toDoubleArray();
+        float[] f = new float[v.length];
+        for (int j = 0; j < v.length; j++) {
+            f[j] = (float) v[j];
+        }
+        return f;
     }
 
     @Override

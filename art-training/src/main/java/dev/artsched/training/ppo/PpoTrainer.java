@@ -27,10 +27,14 @@ import java.util.Map;
  * transition's return is its agent's reward), advantages against the value baseline (centred, in units of the
  * rewards' spread over the agents, so equal rewards leave the policy alone),
  * and a few epochs of the clipped surrogate plus the value loss with Adam. Starts from the mean fitted to EDM's
- * decrements; checkpoints and resumes exactly; finally distils the policy into a grid (the mean action per step
+ * decrements; on image samples the sample block starts with a small convolution; checkpoints and resumes exactly;
+ * finally distils the policy into a grid (the mean action per step
  * along deterministic rollouts) and returns the policy's weights for the ONNX export.
  */
 public final class PpoTrainer {
+    /** Channels of the convolution block on image samples [C, H, W]. */
+    public static final int CONV_FILTERS = 4;
+
     private PpoTrainer() {
     }
 
@@ -66,7 +70,10 @@ public final class PpoTrainer {
         Rng rng = new Rng(c.seed());
         int n = env.sampleSize();
         String fingerprint = c.describe() + " " + env.rule() + " n=" + n;
-        try (PolicyNetwork net = new PolicyNetwork(n, c.hidden(), c.hidden(), c.hidden(), c.hidden(),
+        long[] shape = env.sampleShape();
+        int[] image = shape.length == 3 && shape[1] >= 4 && shape[2] >= 4
+                ? new int[] {(int) shape[0], (int) shape[1], (int) shape[2], CONV_FILTERS} : null;
+        try (PolicyNetwork net = new PolicyNetwork(n, image, c.hidden(), c.hidden(), c.hidden(), c.hidden(),
                 1.0 / env.rule().maxSteps(), rng)) {
             Adam adam = new Adam("policy", c.lr(), 0.9, 0.999, 1e-8);
             List<Double> curve = new ArrayList<>();

@@ -91,6 +91,25 @@ class PpoTrainerTest {
         }
     }
 
+    @Test
+    void theExportedConvolutionComputesTheNetworksMeanOnImages() {
+        Rng rng = new Rng(10);
+        try (PolicyNetwork net = new PolicyNetwork(2 * 6 * 5, new int[] {2, 6, 5, 3}, 6, 3, 4, 5, 0.2, rng)) {
+            float[] x = new float[2 * 60];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) Math.sin(i * 0.7);
+            }
+            double[] t = {0.4, 0.8};
+            double[] k = {0.1, 0.5};
+            double[] mean = net.predict(x, t, k)[0];
+            PolicyWeights w = net.weights();
+            assertThat(w.conv()).isNotNull();
+            for (int b = 0; b < 2; b++) {
+                assertThat(w.mean(x, b * 60, t[b], k[b])).isCloseTo(mean[b], within(1e-5));
+            }
+        }
+    }
+
     private static PpoMethod.Outcome run(Path dir, String name, boolean resume, TrainingListener l) {
         PpoConfig c = new PpoConfig(3, 4, 8, 2, 0.2, 1e-3, 0.3, 0.03, 0.5, 64, 40, 8, 2);
         return PpoMethod.train(GaussianMixtureDenoiser.twoDimensionalBenchmark(), Optional.of("mixture2d"), 10,
