@@ -6,4 +6,6 @@ module dev.artsched.onnx {
     requires org.slf4j;
 
     exports dev.artsched.onnx;
+
+    provides dev.artsched.scheduler.adaptive.AdaptivePolicyProvider with dev.artsched.onnx.OnnxPolicy.Provider;
 }

@@ -4,12 +4,17 @@ module dev.artsched.api {
 
     exports dev.artsched.scheduler;
     exports dev.artsched.scheduler.spi;
+    exports dev.artsched.scheduler.adaptive;
     exports dev.artsched.sampling;
     exports dev.artsched.sampling.analytic;
     exports dev.artsched.sampling.adapters;
     exports dev.artsched.sampling.conditional;
 
     uses dev.artsched.scheduler.spi.TimestepSchedulerProvider;
+    uses dev.artsched.scheduler.adaptive.AdaptivePolicyProvider;
+
+    provides dev.artsched.scheduler.adaptive.AdaptivePolicyProvider with
+            dev.artsched.scheduler.adaptive.ConstantPolicy.Provider;
 
     provides dev.artsched.scheduler.spi.TimestepSchedulerProvider with
             dev.artsched.scheduler.UniformScheduler.Provider,

@@ -43,6 +43,12 @@ public final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    PpoOptions ppo = new PpoOptions();
+
+    @picocli.CommandLine.Mixin
+    AdaptiveOptions adaptive = new AdaptiveOptions();
+
     @Option(names = "--denoiser", required = true, paramLabel = "MODEL",
             description = "ONNX denoiser file, or analytic:NAME (gauss1d, mixture2d, zoo-SEED).")
     String denoiser;
@@ -60,7 +66,8 @@ public final class CompareCommand implements Callable<Integer> {
     int[] steps;
 
     @Option(names = "--methods", split = ",", defaultValue = "closed-form,art-rl,gits,refine", paramLabel = "M",
-            description = "Methods to train (default ${DEFAULT-VALUE}); refine starts from the best of the others.")
+            description = "Methods to train (default ${DEFAULT-VALUE}); refine starts from the best of the others; "
+                    + "ppo (opt-in) also ranks its adaptive policy at each N's NFE budget.")
     List<String> methods;
 
     @Option(names = "--schedule", paramLabel = "SPEC",
@@ -174,7 +181,8 @@ public final class CompareCommand implements Callable<Integer> {
             try {
                 ms.add(ScheduleTraining.Method.parse(m));
             } catch (ArtException e) {
-                throw new ArtException("--methods expected art-rl, closed-form, gits or refine, found '" + m + "'");
+                throw new ArtException("--methods expected art-rl, closed-form, gits, refine or ppo, found '" + m
+                        + "'");
             }
         }
         Gits.Config gits = new Gits.Config(teacherSteps, 4, warmup, gitsCoeff, seed);
@@ -188,6 +196,10 @@ public final class CompareCommand implements Callable<Integer> {
             }
         }
         dev.artsched.training.DenoiserOptions options = model.toOptions(seed);
+        if (ppo.policyOut != null) {
+            throw new ArtException("--policy-out is for art train: compare writes one policy graph per N beside its "
+                    + "ppo-SOLVER-N.json files, found --policy-out " + ppo.policyOut);
+        }
         Files.createDirectories(out);
         Comparison.Request request = Comparison.request(denoiser, sv, steps, out).optMethods(ms).optSpecs(schedules)
                 .optDenoiserOptions(options)
@@ -199,6 +211,7 @@ public final class CompareCommand implements Callable<Integer> {
                         t.optJvpStrategy(TrainingModules.JvpStrategy.FINITE_DIFFERENCE);
                     }
                     ArtRlConfig rl = t.artRl();
+                    t.optPpo(ppo.settings(seed, null, 25, features == null ? "auto" : features.toString()));
                     return t.optArtRl(artRlIterations != null ? rl.withIterations(artRlIterations) : rl);
                 });
         CompareOutput.Result result;
@@ -208,7 +221,8 @@ public final class CompareCommand implements Callable<Integer> {
                         refStats == null ? null : refStats.toString());
             }
             try (TrainingBar bar = new TrainingBar(spec, "train", 0);
-                 BarProgress eval = new BarProgress(spec, "evaluate")) {
+                 BarProgress eval = new BarProgress(spec, "evaluate"); AdaptiveOptions policies = adaptive) {
+                request.optAdaptive(policies.open());
                 result = Comparison.run(request, bar, eval);
             }
         }

@@ -44,6 +44,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    AdaptiveOptions adaptive = new AdaptiveOptions();
+
     @Option(names = "--denoiser", required = true, paramLabel = "MODEL",
             description = "ONNX denoiser file, or analytic:gauss1d / analytic:mixture2d.")
     String denoiser;
@@ -150,11 +153,12 @@ public final class EvalCommand implements Callable<Integer> {
         for (String s : schedules) {
             files.spec("--schedule", s);
         }
+        adaptive.check(files);
         if (plots != null) {
             files.output("--plots", plots.resolve("error-vs-nfe.png")).output("--plots", plots.resolve("sigmas.png"));
         }
         try (Outputs locked = files.check(false).lock(CliSupport.owner(spec));
-             DenoiserSource source = DenoiserSource.open(denoiser, options)) {
+             DenoiserSource source = DenoiserSource.open(denoiser, options); AdaptiveOptions policies = adaptive) {
             Denoiser d = source.denoiser();
             List<Evaluation.Candidate> candidates = new ArrayList<>();
             for (String s : schedules) {
@@ -163,7 +167,8 @@ public final class EvalCommand implements Callable<Integer> {
             }
             Evaluation.Request request = Evaluation.builder(d, source.spec()).setSchedules(candidates).setSteps(steps)
                     .optSolver(sv).optSamples(samples, seed).optBatch(batch)
-                    .optReference(referenceSteps, referenceRho, referenceSigmaMin).optPlots(plots);
+                    .optReference(referenceSteps, referenceRho, referenceSigmaMin).optPlots(plots)
+                    .optAdaptive(policies.open());
             Object conditioning = source.provenance().get("conditioning");
             if (conditioning != null) {
                 request.optInfo("conditioning", conditioning);
@@ -198,6 +203,14 @@ public final class EvalCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "conditioning %s (M = %s)%s, guidance w = %s%n", c.get("cond_file"),
                             c.get("cond_rows"), c.get("uncond_file") == null ? "" : ", unconditional "
                             + c.get("uncond_file"), c.get("guidance"));
+                }
+                if (done.info().get("adaptive_nfe") instanceof java.util.Map<?, ?> nfe) {
+                    nfe.forEach((label, per) -> out.println("NFE per sample of " + label + " (steps: mean / max of "
+                            + "budget): " + ((java.util.Map<?, ?>) per).entrySet().stream().map(e -> {
+                                java.util.Map<?, ?> v = (java.util.Map<?, ?>) e.getValue();
+                                return String.format(Locale.ROOT, "%s: %.2f / %s of %s", e.getKey(), v.get("mean"),
+                                        v.get("max"), v.get("budget"));
+                            }).collect(java.util.stream.Collectors.joining(", "))));
                 }
                 if (plots != null) {
                     out.println("plots: " + plots.resolve("error-vs-nfe.png") + ", " + plots.resolve("sigmas.png"));

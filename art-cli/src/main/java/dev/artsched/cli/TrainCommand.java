@@ -8,6 +8,7 @@ import dev.artsched.scheduler.Solver;
 import dev.artsched.training.rl.ArtRlConfig;
 import dev.artsched.training.TrainingModules;
 import dev.artsched.training.gits.Gits;
+import dev.artsched.training.ppo.PpoMethod;
 import dev.artsched.training.refine.Refine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +47,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ConditioningOptions model = new ConditioningOptions();
 
+    @Mixin
+    PpoOptions ppo = new PpoOptions();
+
     @Option(names = "--denoiser", required = true, paramLabel = "MODEL",
             description = "ONNX denoiser file, or analytic:gauss1d / analytic:mixture2d.")
     String denoiser;
@@ -60,7 +64,8 @@ public final class TrainCommand implements Callable<Integer> {
     String jvpStrategy;
 
     @Option(names = "--features", defaultValue = "auto", paramLabel = "F",
-            description = "ART-RL feature map: auto (t-x-psi in 1-D, else summary6), t-x-psi or summary6.")
+            description = "ART-RL feature map: auto (t-x-psi in 1-D, else summary6), t-x-psi or summary6; ppo: "
+                    + "identity (auto) or the ONNX feature graph of --real-features.")
     String features;
 
     @Option(names = "--steps", required = true, paramLabel = "N", description = "Steps N of the output grid.")
@@ -70,7 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
     String solver;
 
     @Option(names = "--method", defaultValue = "art-rl", paramLabel = "METHOD",
-            description = "art-rl (default), closed-form (for heun the solver-aware rule), gits or refine.")
+            description = "art-rl (default), closed-form (for heun the solver-aware rule), gits, refine or ppo.")
     String method;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Schedule file to write.")
@@ -216,7 +221,13 @@ public final class TrainCommand implements Callable<Integer> {
         // the training service locks its files itself; here they are only checked against the inputs
         Outputs files = model.inputs(new Outputs().model("--denoiser", denoiser).input("--jvp", jvp))
                 .output("--out", out);
-        if (m == ScheduleTraining.Method.ART_RL || m == ScheduleTraining.Method.REFINE
+        if (m == ScheduleTraining.Method.PPO) {
+            Path policy = PpoMethod.policyPath(out, ppo.policyOut);
+            files.output(checkpoint != null ? "--checkpoint" : "--checkpoint (default OUT.ckpt)", request.checkpoint())
+                    .output(ppo.policyOut != null ? "--policy-out" : "--policy-out (default OUT.policy.onnx)", policy)
+                    .output("the reward plot beside the policy graph", PpoMethod.rewardPlot(policy))
+                    .input("--real-features", ppo.realFeatures);
+        } else if (m == ScheduleTraining.Method.ART_RL || m == ScheduleTraining.Method.REFINE
                 || m == ScheduleTraining.Method.GITS) {
             files.output(checkpoint != null ? "--checkpoint" : "--checkpoint (default OUT.ckpt)", request.checkpoint())
                     .output(metrics != null ? "--metrics" : "--metrics (default OUT.metrics.jsonl)",
@@ -266,6 +277,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private ScheduleTraining.Result train(ScheduleTraining.Method m, ScheduleTraining.Request request, int fine) {
+        if (m == ScheduleTraining.Method.PPO) {
+            request.optPpo(ppo.settings(seed, iterations, checkpointEvery, features));
+            try (TrainingBar bar = new TrainingBar(spec, "ppo", 0)) {
+                return ScheduleTraining.train(request, bar);
+            }
+        }
         if (m != ScheduleTraining.Method.ART_RL) {
             Gits.Config g = Gits.Config.defaults(seed);
             request.optGits(new Gits.Config(teacherSteps != null ? teacherSteps : g.teacherSteps(), g.substeps(),
@@ -297,7 +314,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             return ScheduleTraining.Method.parse(text);
         } catch (ArtException e) {
-            throw new ArtException("--method expected art-rl, closed-form, gits or refine, found '" + text + "'");
+            throw new ArtException("--method expected art-rl, closed-form, gits, refine or ppo, found '" + text + "'");
         }
     }
 }

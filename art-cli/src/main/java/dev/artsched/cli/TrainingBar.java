@@ -46,6 +46,13 @@ final class TrainingBar implements TrainingListener, AutoCloseable {
     }
 
     @Override
+    public void onStatus(String status) {
+        if (bar != null) {
+            bar.setExtraMessage(" " + status);
+        }
+    }
+
+    @Override
     public void onNote(String message) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("art: note: " + message);

@@ -1,6 +1,6 @@
 package dev.artsched.cli;
 
-import dev.artsched.eval.TinyOnnx.Proto;
+import dev.artsched.onnx.OnnxWriter.Proto;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

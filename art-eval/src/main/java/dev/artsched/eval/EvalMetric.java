@@ -24,4 +24,13 @@ public interface EvalMetric {
 
     /** Evaluates one grid; {@code listener} receives one callback per sampler step and batch. */
     double evaluate(Schedule schedule, StepListener listener);
+
+    /**
+     * The metric of final samples that started from the shared noises at {@code sigmaMax} (for samplers that do not
+     * follow one grid, such as an adaptive scheduler).
+     */
+    double evaluateSamples(float[] samples, double sigmaMax, StepListener listener);
+
+    /** The shared noises and reference solutions this metric compares against. */
+    ReferenceSolutions references();
 }

@@ -66,6 +66,24 @@ public final class EvalPlots {
         save(chart, out);
     }
 
+    /** Plots a training curve (for example the PPO scheduler's mean reward per iteration, linear axes). */
+    public static void curve(String title, String yTitle, double[] values, Path out) {
+        XYChart chart = chart(title, "iteration", yTitle);
+        chart.getStyler().setYAxisLogarithmic(false);
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isFinite(values[i])) {
+                x.add(i + 1.0);
+                y.add(values[i]);
+            }
+        }
+        if (!x.isEmpty()) {
+            chart.addSeries(yTitle, x, y);
+        }
+        save(chart, out);
+    }
+
     private static XYChart chart(String title, String xTitle, String yTitle) {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");

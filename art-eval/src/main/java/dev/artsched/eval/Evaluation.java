@@ -1,5 +1,10 @@
 package dev.artsched.eval;
 
+import dev.artsched.sampling.AdaptiveResult;
+import dev.artsched.sampling.StepListener;
+import dev.artsched.scheduler.adaptive.AdaptivePolicy;
+import dev.artsched.scheduler.adaptive.AdaptiveScheduler;
+
 import dev.artsched.sampling.Denoiser;
 import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Schedule;
@@ -65,6 +70,27 @@ public final class Evaluation {
     }
 
     /**
+     * An adaptive policy to evaluate at the NFE budget of each step count: the label its rows carry and the policy
+     * for each step count (one policy for all, or one trained per budget).
+     */
+    public record AdaptiveCandidate(String label, java.util.function.IntFunction<AdaptivePolicy> policies) {
+        /** Validates. */
+        public AdaptiveCandidate {
+            if (label == null || label.isBlank() || policies == null) {
+                throw new ArtException("an adaptive policy to evaluate needs a label and a policy, found none");
+            }
+        }
+
+        /** One policy for every step count. */
+        public AdaptiveCandidate(String label, AdaptivePolicy policy) {
+            this(label, n -> policy);
+            if (policy == null) {
+                throw new ArtException("an adaptive policy to evaluate needs a policy, found none");
+            }
+        }
+    }
+
+    /**
      * What to evaluate. Build one with {@link #builder(Denoiser, String)}: the schedules and step counts are
      * required ({@code set*}), everything else has a default ({@code opt*}).
      */
@@ -88,6 +114,7 @@ public final class Evaluation {
         private Path saveReferenceStats;
         private Path plots;
         private final Map<String, Object> extraInfo = new LinkedHashMap<>();
+        private List<AdaptiveCandidate> adaptive = List.of();
 
         private Request(Denoiser denoiser, String model) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
@@ -167,6 +194,15 @@ public final class Evaluation {
             return this;
         }
 
+        /**
+         * Adaptive policies, each evaluated at the NFE budget of every step count (rows after the grids'; the NFE
+         * each sample spent is reported as mean and max in the info's {@code adaptive_nfe}).
+         */
+        public Request optAdaptive(List<AdaptiveCandidate> value) {
+            adaptive = List.copyOf(value);
+            return this;
+        }
+
         /** The metric. */
         public Metric metric() {
             return metric;
@@ -225,10 +261,12 @@ public final class Evaluation {
         info.put("reference", ref);
         info.put("schedulers", resolved);
         EvalReport report;
+        FidMetric lastFid = null;
         if (r.metric == Metric.REF_RMSE) {
             report = EvalRunner.run(candidates, r.steps, new RefRmse(references, r.solver), progress, info);
         } else {
             FidMetric fid = new FidMetric(references, r.solver, r.features, r.referenceStats);
+            lastFid = fid;
             info.put("features", r.featuresLabel);
             info.put("ref_stats", r.referenceStats == null ? "reference solutions" : r.referenceStatsLabel);
             report = EvalRunner.run(candidates, r.steps, fid, progress, info);
@@ -237,6 +275,10 @@ public final class Evaluation {
                 info.put("saved_ref_stats", r.saveReferenceStats.toString());
             }
         }
+        if (!r.adaptive.isEmpty()) {
+            report = withAdaptive(r, report, r.metric == Metric.REF_RMSE ? new RefRmse(references, r.solver)
+                    : lastFid, info);
+        }
         List<Path> written = new ArrayList<>();
         if (r.plots != null) {
             written.addAll(plots(report, grids, r.steps, r.plots));
@@ -244,6 +286,26 @@ public final class Evaluation {
         }
         info.put("wall_seconds", Math.round((System.nanoTime() - start) / 1e6) / 1e3);
         return new Result(new EvalReport(report.metric(), report.solver(), report.rows(), info), written);
+    }
+
+    /** The report with one row per adaptive policy and step count appended, at that count's NFE budget. */
+    private static EvalReport withAdaptive(Request r, EvalReport report, EvalMetric metric, Map<String, Object> info) {
+        List<EvalRow> rows = new ArrayList<>(report.rows());
+        Map<String, Object> nfe = new LinkedHashMap<>();
+        for (AdaptiveCandidate c : r.adaptive) {
+            Map<String, Object> per = new LinkedHashMap<>();
+            for (int n : r.steps) {
+                int budget = r.solver.nfe(n);
+                AdaptiveScheduler s = new AdaptiveScheduler(c.policies().apply(n), r.solver, budget);
+                AdaptiveResult a = metric.references().solve(s);
+                rows.add(new EvalRow(c.label(), n, budget, metric.evaluateSamples(a.samples(), s.firstSigma(),
+                        StepListener.NONE)));
+                per.put(Integer.toString(n), Map.of("budget", budget, "mean", a.meanNfe(), "max", a.maxNfe()));
+            }
+            nfe.put(c.label(), per);
+        }
+        info.put("adaptive_nfe", nfe);
+        return new EvalReport(report.metric(), report.solver(), rows, info);
     }
 
     private static List<Path> plots(EvalReport report, Map<String, List<Schedule>> grids, int[] steps, Path folder) {

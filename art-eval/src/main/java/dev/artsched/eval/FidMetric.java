@@ -76,6 +76,19 @@ public final class FidMetric implements EvalMetric {
         return Fid.distance(stats(references.solve(schedule, solver, listener)), referenceStats);
     }
 
+    @Override
+    public double evaluateSamples(float[] samples, double sigmaMax, StepListener listener) {
+        if (referenceStats == null) {
+            referenceStats = stats(references.reference(sigmaMax, listener));
+        }
+        return Fid.distance(stats(samples), referenceStats);
+    }
+
+    @Override
+    public ReferenceSolutions references() {
+        return references;
+    }
+
     /** The reference statistics in use (null until computed when none were given). */
     public GaussianStats referenceStats() {
         return referenceStats;

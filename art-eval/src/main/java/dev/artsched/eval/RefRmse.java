@@ -37,6 +37,7 @@ public final class RefRmse implements EvalMetric {
     }
 
     /** The shared reference solutions. */
+    @Override
     public ReferenceSolutions references() {
         return references;
     }
@@ -59,6 +60,11 @@ public final class RefRmse implements EvalMetric {
         float[] ref = references.reference(schedule.sigmaMax(), listener);
         float[] x = references.solve(schedule, solver, listener);
         return rms(x, ref, references.denoiser().sampleSize());
+    }
+
+    @Override
+    public double evaluateSamples(float[] samples, double sigmaMax, StepListener listener) {
+        return rms(samples, references.reference(sigmaMax, listener), references.denoiser().sampleSize());
     }
 
     /** RMS over samples of the per-sample Euclidean distance between two equally sized sample sets. */

@@ -164,6 +164,31 @@ public final class ReferenceSolutions {
         return out;
     }
 
+    /**
+     * Integrates every sample with an adaptive scheduler from x_0 = sigma_0 z, sigma_0 its first sigma (the same
+     * noises z as {@link #solve}); the final states and each sample's NFE.
+     */
+    public dev.artsched.sampling.AdaptiveResult solve(dev.artsched.scheduler.adaptive.AdaptiveScheduler scheduler) {
+        int size = denoiser.sampleSize();
+        int total = options.samples();
+        float[] out = new float[total * size];
+        int[] nfe = new int[total];
+        int[] steps = new int[total];
+        float s0 = (float) scheduler.firstSigma();
+        for (int start = 0; start < total; start += options.batchSize()) {
+            int batch = Math.min(options.batchSize(), total - start);
+            float[] x0 = new float[batch * size];
+            for (int i = 0; i < x0.length; i++) {
+                x0[i] = s0 * noise[start * size + i];
+            }
+            var r = dev.artsched.sampling.AdaptiveSampler.sample(denoiser, scheduler, x0, batch);
+            System.arraycopy(r.samples(), 0, out, start * size, r.samples().length);
+            System.arraycopy(r.nfe(), 0, nfe, start, batch);
+            System.arraycopy(r.steps(), 0, steps, start, batch);
+        }
+        return new dev.artsched.sampling.AdaptiveResult(out, total, nfe, steps);
+    }
+
     /** The cached (or newly computed) reference solution for schedules starting at {@code sigmaMax}. */
     public float[] reference(double sigmaMax, StepListener listener) {
         float[] cached = references.get(sigmaMax);

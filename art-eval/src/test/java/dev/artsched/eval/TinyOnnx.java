@@ -1,11 +1,11 @@
 package dev.artsched.eval;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.artsched.onnx.OnnxWriter.Proto;
 
 /**
  * Writes tiny ONNX models for tests with a minimal protobuf encoder: input {@code x} float [B, d], outputs
- * {@code logits} = x (Identity, listed first) and {@code features} = x W (MatMul with an initializer W [d, f]).
+ * {@code logits} = x (Identity, listed first) and {@code features} = x W (MatMul with an initializer W [d, f]), with
+ * the main code's protobuf encoder ({@link dev.artsched.onnx.OnnxWriter.Proto}).
  */
 public final class TinyOnnx {
     private TinyOnnx() {
@@ -39,51 +39,5 @@ public final class TinyOnnx {
         Proto shape = new Proto().message(1, new Proto().string(2, "batch")).message(1, new Proto().varint(1, width));
         Proto tensorType = new Proto().varint(1, 1).message(2, shape);
         return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
-    }
-
-    /** Protobuf wire-format writer (varint and length-delimited fields only); other modules' tests build graphs with it. */
-    public static final class Proto {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        public Proto varint(int field, long value) {
-            writeVarint((long) field << 3);
-            writeVarint(value);
-            return this;
-        }
-
-        public Proto bytes(int field, byte[] value) {
-            writeVarint(((long) field << 3) | 2);
-            writeVarint(value.length);
-            out.writeBytes(value);
-            return this;
-        }
-
-        public Proto string(int field, String value) {
-            return bytes(field, value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        public Proto message(int field, Proto value) {
-            return bytes(field, value.toBytes());
-        }
-
-        public Proto rawFloat(float v) {
-            int bits = Float.floatToIntBits(v);
-            for (int i = 0; i < 4; i++) {
-                out.write((bits >>> (8 * i)) & 0xff);
-            }
-            return this;
-        }
-
-        public byte[] toBytes() {
-            return out.toByteArray();
-        }
-
-        private void writeVarint(long v) {
-            while ((v & ~0x7fL) != 0) {
-                out.write((int) ((v & 0x7f) | 0x80));
-                v >>>= 7;
-            }
-            out.write((int) v);
-        }
     }
 }

@@ -11,6 +11,7 @@ import dev.artsched.training.gits.Gits;
 import dev.artsched.training.problem.AnalyticModels;
 import dev.artsched.training.problem.ArtProblem;
 import dev.artsched.training.problem.DoubleDenoiser;
+import dev.artsched.training.problem.ArtProblem;
 import dev.artsched.training.problem.GridSolver;
 import dev.artsched.training.problem.ReferenceRollouts;
 import dev.artsched.training.problem.Rng;

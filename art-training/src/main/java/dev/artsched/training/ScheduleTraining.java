@@ -10,6 +10,7 @@ import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.ScheduleFile;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.training.gits.Gits;
+import dev.artsched.training.ppo.PpoMethod;
 import dev.artsched.training.refine.Refine;
 import dev.artsched.training.problem.ArtProblem;
 import dev.artsched.training.rl.ArtRlConfig;
@@ -48,7 +49,9 @@ public final class ScheduleTraining {
         /** GITS' dynamic programming over a fine teacher grid. */
         GITS("gits", "gits"),
         /** Direct minimisation of the solver's global error from the best start grid. */
-        REFINE("refine", "refine");
+        REFINE("refine", "refine"),
+        /** The self-supervised PPO scheduler, distilled into a grid (its policy exported as an ONNX graph). */
+        PPO("ppo", "ppo");
 
         private final String id;
         private final String fileMethod;
@@ -76,7 +79,7 @@ public final class ScheduleTraining {
                 }
             }
             throw new ArtException("unknown training method '" + ArtException.quote(String.valueOf(text))
-                    + "': expected art-rl, closed-form, gits or refine");
+                    + "': expected art-rl, closed-form, gits, refine or ppo");
         }
     }
 
@@ -109,6 +112,7 @@ public final class ScheduleTraining {
         private String owner;
         private boolean trustJvp;
         private DenoiserOptions denoiserOptions = DenoiserOptions.NONE;
+        private PpoMethod.Settings ppo = new PpoMethod.Settings(null, null, null, null, null);
 
         private Request(String denoiser, int steps, Solver solver, Method method, Path out) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
@@ -232,6 +236,12 @@ public final class ScheduleTraining {
             return this;
         }
 
+        /** The PPO method's settings, real features, feature graph and policy output (default: all defaults). */
+        public Request optPpo(PpoMethod.Settings value) {
+            ppo = Objects.requireNonNull(value, "ppo");
+            return this;
+        }
+
         /** The JVP strategy in effect. */
         public TrainingModules.JvpStrategy jvpStrategy() {
             return jvpStrategy != null ? jvpStrategy
@@ -278,7 +288,7 @@ public final class ScheduleTraining {
     /** Trains, writes the schedule file and returns it; the listener sees every ART-RL iteration and notes. */
     public static Result train(Request r, TrainingListener listener) {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
-        boolean resumable = r.method == Method.ART_RL || r.method == Method.REFINE || r.method == Method.GITS;
+        boolean resumable = r.method != Method.CLOSED_FORM;   // every learner but the closed form checkpoints
         Map<String, Path> outputs = RunFiles.outputs(r.out, resumable ? r.checkpoint() : null,
                 r.method == Method.ART_RL ? r.metrics() : null);
         RunFiles.check(outputs, RunFiles.inputs(r.denoiser, r.jvpGraph));
@@ -305,11 +315,13 @@ public final class ScheduleTraining {
             int rollouts = r.rollouts != null ? r.rollouts : CLOSED_FORM_ROLLOUTS;
             java.util.function.Supplier<double[]> closedForm = () -> GridMethods.closedForm(r.solver, problem,
                     source, r.steps, rollouts, r.fineSteps, r.seed, l);
-            if (r.method == Method.CLOSED_FORM && r.solver == Solver.HEUN) {
-                GridMethods.Outcome o = GridMethods.heunClosedForm(GridMethods.model(source, false, null),
-                        problem.sigmaMax(), problem.sigmaMin(), r.steps, rollouts, r.seed, l);
+            if (r.method == Method.CLOSED_FORM) {
+                boolean heun = r.solver == Solver.HEUN;
+                GridMethods.Outcome o = heun ? GridMethods.heunClosedForm(GridMethods.model(source, false, null),
+                        problem.sigmaMax(), problem.sigmaMin(), r.steps, rollouts, r.seed, l)
+                        : GridMethods.eulerClosedForm(problem, rollouts, r.fineSteps, r.steps, r.seed);
                 sigmas = o.sigmas();
-                training = withProblem(problem, o.training());
+                training = heun ? withProblem(problem, o.training()) : o.training();
             } else if (r.method == Method.GITS || r.method == Method.REFINE) {
                 Gits.Config gits = r.gits != null ? r.gits : Gits.Config.defaults(r.seed);
                 boolean jvp = r.jvpStrategy() == TrainingModules.JvpStrategy.GRAPH;
@@ -323,10 +335,12 @@ public final class ScheduleTraining {
                                 ResumeFiles.prepareRefine(r.resume, r.checkpoint(), r.out, l), r.resume);
                 sigmas = o.sigmas();
                 training = withProblem(problem, o.training());
-            } else if (r.method == Method.CLOSED_FORM) {
-                GridMethods.Outcome o = GridMethods.eulerClosedForm(problem, rollouts, r.fineSteps, r.steps, r.seed);
+            } else if (r.method == Method.PPO) {
+                PpoMethod.Outcome o = PpoMethod.train(source.denoiser(), source.analyticName(), problem.sigmaMax(),
+                        problem.sigmaMin(), r.solver, r.steps, r.ppo, r.out, ResumeFiles.prepareRefine(r.resume,
+                                r.checkpoint(), r.out, l), r.resume, l);
                 sigmas = o.sigmas();
-                training = o.training();
+                training = withProblem(problem, o.training());
             } else {
                 ArtRlConfig config = r.artRl();
                 int k = config.trainSteps();

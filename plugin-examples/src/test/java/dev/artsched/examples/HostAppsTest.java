@@ -49,6 +49,32 @@ class HostAppsTest {
     }
 
     @Test
+    void theAdaptiveHostMatchesTheLibrarysAdaptiveSamplerAndStaysWithinItsBudget() throws Exception {
+        String spec = "constant:step=0.3,sigma_max=10";
+        System.setProperty(AdaptiveHostApp.PROPERTY, spec);
+        try {
+            String out = run(() -> AdaptiveHostApp.main(new String[] {"--nfe", "3", "--samples", "4"}));
+            // t: 1, 0.7, 0.4, then the budget forces the step to 0
+            assertThat(out).contains("adaptive scheduler: constant:step=0.3").contains("NFE per sample: [3, 3, 3, 3]");
+        } finally {
+            System.clearProperty(AdaptiveHostApp.PROPERTY);
+        }
+        dev.artsched.scheduler.adaptive.AdaptiveScheduler s = dev.artsched.scheduler.adaptive.AdaptiveSchedulers
+                .create(spec, dev.artsched.scheduler.Solver.EULER, 5);
+        float[] x0 = ExampleSupport.noise(8, 10, 3);
+        float[] host = x0.clone();
+        try (OrtSession session = OrtEnvironment.getEnvironment().createSession(ExampleSupport.modelBytes("mixture2d"),
+                new OrtSession.SessionOptions())) {
+            int[] nfe = AdaptiveHostApp.euler(session, s, host, 4, 2);
+            try (OnnxDenoiser d = OnnxDenoiser.load(ExampleSupport.modelBytes("mixture2d"), "m", OnnxOptions.defaults())) {
+                dev.artsched.sampling.AdaptiveResult lib = dev.artsched.sampling.AdaptiveSampler.sample(d, s, x0, 4);
+                assertThat(host).containsExactly(lib.samples());
+                assertThat(nfe).containsExactly(lib.nfe());
+            }
+        }
+    }
+
+    @Test
     void hostPicksTheThirdPartyPluginByNameWithoutCodeChanges() throws Exception {
         System.setProperty(TimestepSchedulers.DEFAULT_PROPERTY, "polyexp-plugin:rho=2,sigma_max=10");
         String out = run(() -> HostHeunApp.main(new String[] {"--steps", "6", "--samples", "4"}));

@@ -61,6 +61,30 @@ public final class GaussianMixtureDenoiser implements JvpDenoiser {
         return new GaussianMixtureDenoiser(m, new double[] {1, 1, 1, 1}, new double[] {0.25, 0.25, 0.25, 0.25});
     }
 
+    /**
+     * {@code count} points drawn from the data distribution sum_k w_k N(mu_k, s_k^2 I) (seeded), row after row: real
+     * data for feature banks.
+     */
+    public float[] sampleData(int count, long seed) {
+        if (count < 1) {
+            throw new ArtException("expected a positive number of data points, found " + count);
+        }
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        float[] out = new float[count * dim];
+        for (int n = 0; n < count; n++) {
+            double u = rng.nextDouble();
+            int k = 0;
+            for (double acc = Math.exp(logWeights[0]); k < means.length - 1 && u >= acc; acc += Math.exp(logWeights[k])) {
+                k++;
+            }
+            double s = Math.sqrt(vars[k]);
+            for (int j = 0; j < dim; j++) {
+                out[n * dim + j] = (float) (means[k][j] + s * rng.nextGaussian());
+            }
+        }
+        return out;
+    }
+
     /** Number of components K. */
     public int components() {
         return means.length;

@@ -83,11 +83,15 @@ public final class CompareOutput {
             long calls = file == null ? 0 : number(file.training().get("denoiser_calls")).longValue();
             double secs = file == null ? 0 : number(file.training().get("wall_seconds")).doubleValue();
             Path path = file == null ? null : out.resolve(e.schedule() + "-" + solver.id() + "-" + e.steps() + ".json");
-            rows.add(new Row(e.schedule(), file == null ? "baseline" : e.schedule(), e.steps(), e.nfe(), e.value(), f,
+            rows.add(new Row(e.schedule(), file != null ? e.schedule() : e.schedule().startsWith("adaptive:")
+                    ? "adaptive" : "baseline", e.steps(), e.nfe(), e.value(), f,
                     calls, secs, path));
         }
         Map<Integer, Row> winners = new TreeMap<>();
         for (Row row : rows) {
+            if (row.label().startsWith("adaptive:")) {
+                continue; // an adaptive scheduler has no grid to write
+            }
             Row w = winners.get(row.steps());
             if (w == null || row.score() < w.score()) {
                 winners.put(row.steps(), row);
@@ -127,6 +131,9 @@ public final class CompareOutput {
         j.put("solver", solver.id());
         j.put("steps", steps);
         j.put("metric", fid == null ? "ref-rmse" : "fid");
+        if (rmse.info().get("adaptive_nfe") != null) {
+            j.put("adaptive_nfe", rmse.info().get("adaptive_nfe"));
+        }
         List<Map<String, Object>> rj = new ArrayList<>();
         for (Row row : rows) {
             Map<String, Object> m = new LinkedHashMap<>();

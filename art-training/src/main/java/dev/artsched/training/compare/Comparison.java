@@ -60,6 +60,7 @@ public final class Comparison {
         private String featuresLabel;
         private GaussianStats stats;
         private String statsLabel;
+        private List<Evaluation.AdaptiveCandidate> adaptive = List.of();
 
         private Request(String denoiser, Solver solver, int[] steps, Path out) {
             if (denoiser == null || solver == null || steps == null || steps.length == 0 || out == null) {
@@ -121,6 +122,15 @@ public final class Comparison {
             statsLabel = referenceLabel;
             return this;
         }
+
+        /**
+         * Adaptive schedulers evaluated at each N's NFE budget beside the grids (ranked, never a winner: no grid);
+         * a PPO training adds its own policy graphs as {@code adaptive:ppo}.
+         */
+        public Request optAdaptive(List<Evaluation.AdaptiveCandidate> value) {
+            adaptive = List.copyOf(value);
+            return this;
+        }
     }
 
     /** A request for the required settings. */
@@ -179,10 +189,17 @@ public final class Comparison {
             }
             List<Path> plots = new ArrayList<>();
             Object conditioning = source.provenance().get("conditioning");
-            EvalReport rmse = evaluate(r, d, source.spec(), candidates, false, progress, plots, conditioning);
-            EvalReport fid = r.features == null ? null : evaluate(r, d, source.spec(), candidates, true, progress,
-                    plots, conditioning);
-            return CompareOutput.write(r.out, source.spec(), r.solver, r.steps, rmse, fid, files, plots);
+            List<Evaluation.AdaptiveCandidate> adaptive = new ArrayList<>(r.adaptive);
+            try (PolicyGraphs ppo = new PolicyGraphs(files.get(Method.PPO.id()))) {
+                if (ppo.present()) {
+                    adaptive.add(new Evaluation.AdaptiveCandidate("adaptive:ppo", ppo::policy));
+                }
+                EvalReport rmse = evaluate(r, d, source.spec(), candidates, adaptive, false, progress, plots,
+                        conditioning);
+                EvalReport fid = r.features == null ? null : evaluate(r, d, source.spec(), candidates, adaptive, true,
+                        progress, plots, conditioning);
+                return CompareOutput.write(r.out, source.spec(), r.solver, r.steps, rmse, fid, files, plots);
+            }
         }
     }
 
@@ -207,11 +224,12 @@ public final class Comparison {
     }
 
     private static EvalReport evaluate(Request r, Denoiser d, String model, List<Evaluation.Candidate> candidates,
-                                       boolean fid, EvalRunner.Progress progress, List<Path> plots,
-                                       Object conditioning) {
+                                       List<Evaluation.AdaptiveCandidate> adaptive, boolean fid,
+                                       EvalRunner.Progress progress, List<Path> plots, Object conditioning) {
         Evaluation.Request e = Evaluation.builder(d, model).setSchedules(candidates).setSteps(r.steps)
                 .optSolver(r.solver).optSamples(r.samples, r.evalSeed).optBatch(Math.min(r.batch, r.samples))
-                .optReference(r.referenceSteps, 7.0, null).optPlots(r.out.resolve(fid ? "plots-fid" : "plots"));
+                .optReference(r.referenceSteps, 7.0, null).optPlots(r.out.resolve(fid ? "plots-fid" : "plots"))
+                .optAdaptive(adaptive);
         if (conditioning != null) {
             e.optInfo("conditioning", conditioning);
         }

@@ -25,4 +25,8 @@ public interface TrainingListener {
     /** Called with a one-line note for the user (for example: no checkpoint to resume, starting afresh). */
     default void onNote(String message) {
     }
+
+    /** Called with a short live status of the current phase (for example the PPO reward), shown beside its bar. */
+    default void onStatus(String status) {
+    }
 }
