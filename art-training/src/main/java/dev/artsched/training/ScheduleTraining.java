@@ -338,7 +338,8 @@ public final class ScheduleTraining {
                 Path met = r.metrics();
                 ResumeFiles.prepareArtRl(r.resume, ck, met, r.out, l);
                 ArtRlTrainer trainer = TrainingModules.get(injector, ArtRlTrainer.class);
-                ArtRlResult result = trainer.train(config, new TrainingRun(ck, r.resume, met, l));
+                ArtRlResult result = trainer.train(config, new TrainingRun(ck, r.resume, met, l),
+                        GridMethods.artRlHeunDensity(r.solver, config, source, problem));
                 sigmas = k == r.steps ? result.sigmas() : Resampling.timeMap(result.sigmas(), r.steps);
                 double[] cf = result.convergence().closedFormGrid();
                 learnedClosedForm = k == r.steps ? cf : Resampling.timeMap(cf, r.steps);
