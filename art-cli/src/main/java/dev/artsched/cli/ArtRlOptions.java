@@ -13,15 +13,16 @@ import java.util.Locale;
  */
 final class ArtRlOptions {
     @Option(names = "--preset", defaultValue = "robust", paramLabel = "P",
-            description = "ART-RL settings the options below default to: robust (default: time-only actor, relative "
-                    + "lambda 0.5, log-speed head, closed-form prior, Monte-Carlo advantage, realised-progress reward, gamma "
-                    + "fixed at gamma_0) "
+            description = "ART-RL settings the options below default to: robust (default: the budget-exact clock on "
+                    + "the solver's closed form with lambda 0.1, time-only actor, log-speed head, Monte-Carlo advantage; "
+                    + "--clock free: relative lambda 0.5, realised-progress reward, gamma fixed at gamma_0) "
                     + "or paper (the paper's: (t, x, psi) / summary actor, lambda 0.1, linear head, TD error, gamma "
                     + "step 1e-4). See docs/CLI.md.")
     String preset;
 
     @Option(names = "--lambda", paramLabel = "L",
-            description = "ART-RL exploration level lambda (robust: 0.5, relative; paper: 0.1, absolute).")
+            description = "ART-RL exploration level lambda (robust: 0.1, the variance of log u; robust with --clock "
+                    + "free: 0.5, relative; paper: 0.1, absolute).")
     Double lambda;
 
     @Option(names = "--actor-mean", paramLabel = "H",
@@ -77,9 +78,10 @@ final class ArtRlOptions {
     Double annealFrom;
 
     @Option(names = "--clock", paramLabel = "C",
-            description = "ART-RL clock: free (default: the actor chooses a speed, the budget is kept by gamma) or "
-                    + "exact (the actor moves on the closed-form prior's clock and every rollout spends exactly the "
-                    + "budget; needs the closed-form prior, so the robust preset).")
+            description = "ART-RL clock: exact (robust default: the actor moves on the closed-form prior's clock, every "
+                    + "rollout spends exactly the budget, the grid never loses to the prior's on held-out rollouts; "
+                    + "needs the closed-form prior) or free (the paper's: the actor chooses a speed, the budget is "
+                    + "kept by gamma).")
     String clock;
 
     /** The preset's configuration (robust or paper). */
@@ -113,7 +115,12 @@ final class ArtRlOptions {
             c = c.withMonteCarlo(choice("--advantage", advantage, "monte-carlo", "td"));
         }
         if (clock != null) {
-            c = c.withBudgetExact(choice("--clock", clock, "exact", "free"));
+            boolean exact = choice("--clock", clock, "exact", "free");
+            if (!exact && c.budgetExact() && lambda == null) {
+                // the robust preset's free clock keeps its own, relative exploration level
+                c = c.withLambda(ArtRlConfig.ROBUST_FREE_LAMBDA);
+            }
+            c = c.withBudgetExact(exact);
         }
         if (progressReward != null) {
             c = c.withRealizedProgress(choice("--progress-reward", progressReward, "realized", "theta"));

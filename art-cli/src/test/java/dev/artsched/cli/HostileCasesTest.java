@@ -161,7 +161,7 @@ class HostileCasesTest {
         assertThat(Files.readAllBytes(ckpt)).isEqualTo(checkpoint);
         // a changed hyperparameter is named too
         r = failsWithOneLine(concat(concat(base, "--iterations", "4", "--resume"), "--lambda", "0.7"));
-        assertThat(r.err()).contains("lambda (checkpoint 0.5");
+        assertThat(r.err()).contains("lambda (checkpoint 0.1");
         assertThat(Files.readAllBytes(ckpt)).isEqualTo(checkpoint);
     }
 

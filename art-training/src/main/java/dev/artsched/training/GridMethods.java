@@ -99,6 +99,16 @@ final class GridMethods {
         return ArtClosedForm.sigmas(ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed)), steps);
     }
 
+    /**
+     * The Heun density ART-RL's budget-exact clock prices Heun steps with (its prior is the Heun closed form), from
+     * as many rollouts as its gamma_0 reference and its seed; null for Euler or the free clock.
+     */
+    static HeunClosedForm.Density artRlHeunDensity(Solver solver, dev.artsched.training.rl.ArtRlConfig config,
+                                                   DenoiserSource source, ArtProblem p) {
+        return solver == Solver.HEUN && config.budgetExact() ? HeunClosedForm.density(model(source, false, null),
+                p.sigmaMax(), p.sigmaMin(), config.gammaRollouts(), 64, config.seed()) : null;
+    }
+
     /** GITS. */
     static Outcome gits(DoubleDenoiser model, Solver solver, double sigmaMax, double sigmaMin, int steps,
                         Gits.Config config, TrainingListener listener) {

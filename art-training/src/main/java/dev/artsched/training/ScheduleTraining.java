@@ -306,8 +306,7 @@ public final class ScheduleTraining {
             ArtProblem problem = TrainingModules.get(injector, ArtProblem.class);
             String model = String.valueOf(problem.provenance().getOrDefault("model", "model"))
                     .replaceAll("^analytic:", "").replaceAll("[^A-Za-z0-9._-]", "-");
-            String schedName = r.name != null ? r.name
-                    : r.method.id() + "-" + model + "-" + r.solver.id() + "-" + r.steps;
+            String schedName = r.name != null ? r.name : r.method.id() + "-" + model + "-" + r.solver.id() + "-" + r.steps;
             double[] sigmas;
             double[] learnedClosedForm = null;
             Map<String, Object> training;
@@ -348,7 +347,8 @@ public final class ScheduleTraining {
                 Path met = r.metrics();
                 ResumeFiles.prepareArtRl(r.resume, ck, met, r.out, l);
                 ArtRlTrainer trainer = TrainingModules.get(injector, ArtRlTrainer.class);
-                ArtRlResult result = trainer.train(config, new TrainingRun(ck, r.resume, met, l));
+                ArtRlResult result = trainer.train(config, new TrainingRun(ck, r.resume, met, l),
+                        GridMethods.artRlHeunDensity(r.solver, config, source, problem));
                 sigmas = k == r.steps ? result.sigmas() : Resampling.timeMap(result.sigmas(), r.steps);
                 double[] cf = result.convergence().closedFormGrid();
                 learnedClosedForm = k == r.steps ? cf : Resampling.timeMap(cf, r.steps);

@@ -1,5 +1,6 @@
 package dev.artsched.training.rl;
 
+import dev.artsched.sampling.HeunLocalError;
 import dev.artsched.training.nn.Adam;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -19,10 +20,13 @@ import java.util.List;
 final class ActorCriticUpdate {
     private final double t;
     private final int nf;
+    private final HeunLocalError heun;
 
-    ActorCriticUpdate(double sigmaMax, int featureSize) {
+    /** {@code heun}: the Heun local-error step cost of the budget-exact clock, or null for the Euler cost. */
+    ActorCriticUpdate(double sigmaMax, int featureSize, HeunLocalError heun) {
         this.t = sigmaMax;
         this.nf = featureSize;
+        this.heun = heun;
     }
 
     /**
@@ -54,7 +58,12 @@ final class ActorCriticUpdate {
                     double qc = !config.trapezoidCost() ? buf.qn[idx]
                             : 0.5 * (buf.qn[idx] + (j + 1 < k ? buf.qn[idx + 1] : buf.qEnd[i]));
                     double dl;
-                    if (exact) {
+                    if (exact && heun != null) {
+                        // the Heun local error of the executed step, from the Heun closed form's density
+                        double from = t - buf.path[i * (k + 1) + j];
+                        double to = j + 1 < k ? t - buf.path[i * (k + 1) + j + 1] : 0.0;
+                        dl = (j + 1 < k ? vv[idx + 1] : 0.0) - vv[idx] - heun.step(from, to) / costScale;
+                    } else if (exact) {
                         // |Q| at both ends of the step, averaged in sqrt |Q| (the density the closed form
                         // equidistributes): a long step from a calm point into a stiff one pays for the stiff end
                         double root = 0.5 * (Math.sqrt(buf.qn[idx]) + Math.sqrt(j + 1 < k ? buf.qn[idx + 1]

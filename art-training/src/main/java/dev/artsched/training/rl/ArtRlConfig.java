@@ -67,6 +67,11 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
                           boolean realizedProgress, boolean trapezoidCost, double annealFactor, double annealFrom,
                           boolean budgetExact) {
 
+    /** Iterations of the robust preset. */
+    public static final int ROBUST_ITERATIONS = 7000;
+    /** The exploration level of the robust preset's free clock ({@code --clock free}), relative to c^2. */
+    public static final double ROBUST_FREE_LAMBDA = 0.5;
+
     /** Largest number of distilled trajectories M. */
     public static final int MAX_DISTILL = 1_000_000;
     /** Largest number of rollouts per iteration B. */
@@ -115,14 +120,18 @@ public record ArtRlConfig(int trainSteps, int iterations, int batch, double lamb
     }
 
     /**
-     * The robust preset: the paper's recipe with the departures measured to hold when |Q| spans decades (a time-only
-     * actor with a log-speed head and the closed-form speed as its prior, lambda relative to c^2, the Monte-Carlo
-     * advantage, the realised-progress reward with gamma fixed at gamma_0) and 7000 iterations.
+     * The robust preset: the paper's recipe with the departures measured to hold when |Q| spans decades: the
+     * budget-exact clock on the closed-form prior (lambda 0.1, the variance of log u; for Heun the Heun closed form
+     * and the Heun local error, {@link ArtRlTrainer#train(ArtRlConfig, dev.artsched.training.run.TrainingRun,
+     * dev.artsched.training.closedform.HeunClosedForm.Density)}), a time-only actor with a log-speed head, the
+     * Monte-Carlo advantage and {@link #ROBUST_ITERATIONS} iterations. With {@code withBudgetExact(false)} and
+     * {@code withLambda(ROBUST_FREE_LAMBDA)} it is the free-clock robust recipe (lambda relative to c^2, the
+     * realised-progress reward with gamma fixed at gamma_0).
      */
     public static ArtRlConfig robust(long seed) {
-        return paper(seed).withIterations(7000).withLambda(0.5).withGammaStep(0.0).withMeanHead(MeanHead.EXP)
-                .withTimeOnlyActor(true).withRelativeLambda(true).withClosedFormPrior(true).withMonteCarlo(true)
-                .withRealizedProgress(true);
+        return paper(seed).withIterations(ROBUST_ITERATIONS).withLambda(0.1).withGammaStep(0.0)
+                .withMeanHead(MeanHead.EXP).withTimeOnlyActor(true).withRelativeLambda(true).withClosedFormPrior(true)
+                .withMonteCarlo(true).withRealizedProgress(true).withBudgetExact(true);
     }
 
     /** A copy with another K. */

@@ -1,5 +1,8 @@
 package dev.artsched.training.rl;
 
+import dev.artsched.sampling.HeunLocalError;
+import dev.artsched.training.closedform.ArtClosedForm;
+import dev.artsched.training.closedform.HeunClosedForm;
 import dev.artsched.training.nn.Adam;
 import dev.artsched.training.problem.ArtProblem;
 import dev.artsched.training.problem.FeatureMap;
@@ -75,6 +78,15 @@ public final class ArtRlTrainer {
 
     /** Trains with the given settings and returns the distilled grid at K = {@code config.trainSteps()}. */
     public ArtRlResult train(ArtRlConfig config, TrainingRun run) {
+        return train(config, run, null);
+    }
+
+    /**
+     * Trains for a solver: with the budget-exact clock and a Heun density ({@code heun} non-null) the prior is the
+     * Heun closed form's grid and each step pays the Heun local error ({@link HeunLocalError}) instead of the
+     * sqrt-|Q| Euler cost; with null (or the free clock) the Euler cost of the paper.
+     */
+    public ArtRlResult train(ArtRlConfig config, TrainingRun run, HeunClosedForm.Density heun) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(run, "run");
         int k = config.trainSteps();
@@ -84,7 +96,9 @@ public final class ArtRlTrainer {
         FeatureMap actorFeatures = actorFeatures(config);
         double t = problem.sigmaMax();
         double dt = t / k;
-        String fingerprint = fingerprint(config);
+        HeunLocalError heunCost = heun != null && config.budgetExact() ? new HeunLocalError(heun.sigmas(), heun.c(),
+                heun.last()) : null;
+        String fingerprint = fingerprint(config) + (heunCost != null ? " solver_cost=heun" : "");
         long startNanos = System.nanoTime();
         long calls0 = problem.model().calls();
 
@@ -149,7 +163,8 @@ public final class ArtRlTrainer {
                         throw new ArtException("checkpoint " + run.checkpoint() + " holds no cost scale: expected one "
                                 + "for the budget-exact clock; delete it or start a fresh run");
                     }
-                    prior = SpeedPrior.restore(exact ? new double[][] {table[0], table[1]} : table);
+                    prior = heunCost != null ? SpeedPrior.ofGrid(HeunClosedForm.sigmas(heun, k))
+                            : SpeedPrior.restore(exact ? new double[][] {table[0], table[1]} : table);
                     if (exact) {
                         costScale = table[2][0];
                         snapshot = table.length > 3 ? table[3] : null;
@@ -168,10 +183,16 @@ public final class ArtRlTrainer {
                 // with the budget-exact clock the floor on mean |Q| is relative to the model's |Q| scale
                 prior = config.closedFormPrior() ? SpeedPrior.closedForm(ref, exact ? config.eps() * c * c
                         : config.eps()) : null;
+                if (heunCost != null) {
+                    // the Heun closed form is the prior's u = 1 path; its cost per step is about one clock step
+                    double[] grid = HeunClosedForm.sigmas(heun, k);
+                    prior = SpeedPrior.ofGrid(grid);
+                    costScale = heunCost.objective(grid) / t;
+                }
             }
 
             Rollouts buf = new Rollouts(problem, features, actorFeatures, b, k);
-            ActorCriticUpdate update = new ActorCriticUpdate(problem.sigmaMax(), features.size());
+            ActorCriticUpdate update = new ActorCriticUpdate(problem.sigmaMax(), features.size(), heunCost);
             int distillFrom = config.distillStart();
             int snapshotAt = exact ? (int) Math.ceil(0.9 * config.iterations()) : -1;
             if (run.metrics() != null && resumedFrom > 0) {
@@ -234,13 +255,22 @@ public final class ArtRlTrainer {
                     metrics.close();
                 }
             }
-            Distillation.Result distilled = exact ? new Distillation.Result(greedy(config, prior, actor, buf), b, 0)
+            double[] learned = exact ? greedy(config, prior, actor, buf) : null;
+            PriorGate gate = exact ? PriorGate.choose(problem, PriorGate.priorGrid(prior, t, k), learned,
+                    heunCost != null, Math.min(PriorGate.ROLLOUTS, config.gammaRollouts()),
+                    config.seed() ^ 0x2545F4914F6CDD1DL) : null;
+            Distillation.Result distilled = exact ? new Distillation.Result(gate.sigmas(), b, 0)
                     : distillation.distil();
             double wall = previousSeconds + (System.nanoTime() - startNanos) * 1e-9;
             long calls = previousCalls + problem.model().calls() - calls0;
             Map<String, Object> training = provenance(config, lambda, gamma, gamma0, iteration, distilled, calls,
                     wall, resumedFrom, actorOpt);
-            Convergence diagnostics = diagnose(config, prior, costScale, distilled.sigmas(), snapshot, buf);
+            if (gate != null) {
+                training.put("prior_gate", gate.describe());
+            }
+            Convergence diagnostics = Convergence.diagnose(problem, config, prior != null
+                    ? PriorGate.priorGrid(prior, t, k) : ArtClosedForm.sigmas(reference(problem, config), k),
+                    costScale, gate, distilled.sigmas(), learned, snapshot, buf);
             training.put("diagnostics", diagnostics.describe());
             run.listener().onNote(diagnostics.summary());
             return new ArtRlResult(distilled.sigmas(), gamma, gamma0, iteration, distilled.kept(),
@@ -266,37 +296,6 @@ public final class ArtRlTrainer {
         }
         dev.artsched.scheduler.Schedule.validate(sigmas);
         return sigmas;
-    }
-
-    /** The convergence diagnostics of a finished run, on held-out rollouts. */
-    private Convergence diagnose(ArtRlConfig config, SpeedPrior prior, double costScale, double[] sigmas,
-                                 double[] snapshot, Rollouts buf) {
-        int k = config.trainSteps();
-        int b = config.batch();
-        double t = problem.sigmaMax();
-        double budget = 0;
-        for (int i = 0; i < b; i++) {
-            double s = 0;
-            for (int j = 0; j < k; j++) {
-                s += (config.budgetExact() ? buf.progress[i * k + j] : buf.theta[i * k + j]) * t / k;
-            }
-            budget += (s - t) / t;
-        }
-        double[] closed;
-        if (prior != null) {
-            closed = new double[k + 1];
-            double end = prior.clockAt(t);
-            closed[0] = t;
-            for (int step = 1; step < k; step++) {
-                closed[step] = t - prior.psiAtClock(end * step / k);
-            }
-        } else {
-            closed = dev.artsched.training.closedform.ArtClosedForm.sigmas(reference(problem, config), k);
-        }
-        long seed = config.seed() ^ 0x632BE59BD9B4E019L;
-        return new Convergence(budget / b, snapshot == null ? Double.NaN : Convergence.drift(sigmas, snapshot),
-                Convergence.objective(problem, sigmas, Convergence.ROLLOUTS, seed, costScale),
-                Convergence.objective(problem, closed, Convergence.ROLLOUTS, seed, costScale), closed);
     }
 
     /** The prior as stored in checkpoints: {psi, speeds}, and for the budget-exact clock {cost scale}, snapshot. */

@@ -16,12 +16,15 @@ import java.util.Map;
  * @param budgetError     mean over the last iteration's rollouts of sum_k theta_k dt - T, relative to T
  * @param drift           max_k |log sigma_k - log sigma'_k| between the greedy grids at 90% and at the end (NaN
  *                        when no snapshot exists, e.g. a free clock)
- * @param objective       the final grid's ART objective on held-out rollouts
- * @param closedForm      the closed-form grid's ART objective on the same rollouts
+ * @param objective       the final grid's ART objective (or, with the budget-exact clock, the solver's error from
+ *                        the prior gate) on held-out rollouts
+ * @param closedForm      the closed-form grid's on the same rollouts
  * @param closedFormGrid  the closed-form grid at the run's K, the one compared
+ * @param measure         what objective and closedForm measure, e.g. "ART objective"
+ * @param rollouts        the held-out rollouts they were measured on
  */
 public record Convergence(double budgetError, double drift, double objective, double closedForm,
-                          double[] closedFormGrid) {
+                          double[] closedFormGrid, String measure, int rollouts) {
     /** Largest grid drift over the last tenth (in log sigma) of a converged run. */
     public static final double MAX_DRIFT = 0.05;
     /** Largest ratio of the objective to the closed form's of a converged run. */
@@ -32,6 +35,12 @@ public record Convergence(double budgetError, double drift, double objective, do
     /** Copies. */
     public Convergence {
         closedFormGrid = closedFormGrid.clone();
+    }
+
+    /** Diagnostics measured by the ART objective on {@link #ROLLOUTS} rollouts. */
+    public Convergence(double budgetError, double drift, double objective, double closedForm,
+                       double[] closedFormGrid) {
+        this(budgetError, drift, objective, closedForm, closedFormGrid, "ART objective", ROLLOUTS);
     }
 
     /** A copy of the closed-form grid at the run's K. */
@@ -53,10 +62,10 @@ public record Convergence(double budgetError, double drift, double objective, do
     /** One line for the user, e.g. "ART-RL converged: budget error 0.0%, grid drift 0.8%, objective 0.99x ...". */
     public String summary() {
         return String.format(java.util.Locale.ROOT, "ART-RL %s: budget error %.1f%%, grid drift over the last tenth "
-                + "%s, ART objective %.3fx the closed form's on %d held-out rollouts",
+                + "%s, %s %.3fx the closed form's on %d held-out rollouts",
                 converged() ? "converged" : "did not converge", 100 * budgetError,
                 Double.isNaN(drift) ? "not measured" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * drift),
-                ratio(), ROLLOUTS);
+                measure, ratio(), rollouts);
     }
 
     /** The diagnostics as a provenance map. */
@@ -66,10 +75,11 @@ public record Convergence(double budgetError, double drift, double objective, do
         if (!Double.isNaN(drift)) {
             m.put("grid_drift_last_tenth", drift);
         }
-        m.put("art_objective", objective);
-        m.put("closed_form_art_objective", closedForm);
+        String key = measure.replaceAll("[^A-Za-z]+", "_").toLowerCase(java.util.Locale.ROOT);
+        m.put(key, objective);
+        m.put("closed_form_" + key, closedForm);
         m.put("objective_ratio", ratio());
-        m.put("rollouts", ROLLOUTS);
+        m.put("rollouts", rollouts);
         m.put("converged", converged());
         return m;
     }
@@ -120,5 +130,29 @@ public record Convergence(double budgetError, double drift, double objective, do
             }
         }
         return total / rollouts / costScale;
+    }
+
+    /** The convergence diagnostics of a finished run, on held-out rollouts. */
+    static Convergence diagnose(ArtProblem problem, ArtRlConfig config, double[] closed, double costScale,
+                                PriorGate gate, double[] sigmas, double[] learned, double[] snapshot, Rollouts buf) {
+        int k = config.trainSteps();
+        int b = config.batch();
+        double t = problem.sigmaMax();
+        double budget = 0;
+        for (int i = 0; i < b; i++) {
+            double s = 0;
+            for (int j = 0; j < k; j++) {
+                s += (config.budgetExact() ? buf.progress[i * k + j] : buf.theta[i * k + j]) * t / k;
+            }
+            budget += (s - t) / t;
+        }
+        double drift = snapshot == null ? Double.NaN : drift(learned != null ? learned : sigmas, snapshot);
+        if (gate != null) {
+            return new Convergence(budget / b, drift, gate.kept(), gate.errors()[0], closed,
+                    "held-out solver error", gate.rollouts());
+        }
+        long seed = config.seed() ^ 0x632BE59BD9B4E019L;
+        return new Convergence(budget / b, drift, objective(problem, sigmas, ROLLOUTS, seed, costScale),
+                objective(problem, closed, ROLLOUTS, seed, costScale), closed);
     }
 }

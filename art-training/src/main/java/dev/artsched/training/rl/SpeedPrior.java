@@ -28,6 +28,42 @@ public final class SpeedPrior {
         }
         this.psi = psi.clone();
         this.theta = theta.clone();
+        this.clock = clockOf(psi, theta);
+    }
+
+    private SpeedPrior(double[] psi, double[] theta, double[] clock) {
+        this.psi = psi;
+        this.theta = theta;
+        this.clock = clock;
+    }
+
+    /**
+     * The prior whose time map passes through a given grid: clock j T / K reaches psi = T - sigma_j, linear in
+     * between, so the budget-exact clock's u = 1 path is exactly that grid at K steps (used for a solver-aware
+     * closed form such as Heun's, whose grid is not a quantile map of one density).
+     *
+     * @param sigmas a valid grid from T down to 0, K + 1 points
+     */
+    public static SpeedPrior ofGrid(double[] sigmas) {
+        dev.artsched.scheduler.Schedule.validate(sigmas);
+        int n = sigmas.length;
+        double t = sigmas[0];
+        double[] p = new double[n];
+        double[] c = new double[n];
+        double[] th = new double[n];
+        for (int j = 0; j < n; j++) {
+            p[j] = t - sigmas[j];
+            c[j] = t * j / (n - 1);
+        }
+        p[n - 1] = t;
+        for (int j = 0; j < n; j++) {
+            int a = Math.min(j, n - 2);
+            th[j] = (p[a + 1] - p[a]) / (c[a + 1] - c[a]);
+        }
+        return new SpeedPrior(p, th, c);
+    }
+
+    private static double[] clockOf(double[] psi, double[] theta) {
         int n = psi.length;
         double[] c = new double[n];
         for (int i = 1; i < n; i++) {
@@ -37,7 +73,7 @@ public final class SpeedPrior {
         for (int i = 0; i < n; i++) {
             c[i] = psi[0] + c[i] * scale;
         }
-        this.clock = c;
+        return c;
     }
 
     /**
