@@ -1,13 +1,13 @@
 package dev.artsched.eval;
 
-import dev.artsched.eval.TinyOnnx.Proto;
+import dev.artsched.onnx.OnnxWriter.Proto;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;
 
 /**
- * Tiny conditional ONNX graphs for tests (protobuf written with {@link TinyOnnx.Proto}): the exact denoiser of the
+ * Tiny conditional ONNX graphs for tests (protobuf written with {@link dev.artsched.onnx.OnnxWriter.Proto}): the exact denoiser of the
  * class-conditional data N(mu_c, I) with mu_c = c v, D(x; s, c) = mu_c + (x - mu_c) / (1 + s^2), and its JVP
  * graph; variants take the mean from a float embedding [B, L, d] (mu = mean over L) and scale it by an input shared
  * by the batch (rank 0). Also an SD-like raw network with the diffusers UNet signature.

@@ -284,8 +284,9 @@ public final class Refine {
         }
         candidates.add(bestSigmas);
         labels.add("refined");
-        Selection.Outcome picked = Selection.pick(model, solver, candidates, ref, nValid, Selection.cap(nValid, d),
-                config.seed() * 2 + 4);
+        // noise counts set explicitly (image models, for cost) also bound the selection set
+        int cap = config.trainNoises() > 0 || config.validNoises() > 0 ? nValid : Selection.cap(nValid, d);
+        Selection.Outcome picked = Selection.pick(model, solver, candidates, ref, nValid, cap, config.seed() * 2 + 4);
         double[] chosen = candidates.get(picked.best());
         Map<String, Double> selection = new LinkedHashMap<>();
         for (int c = 0; c < labels.size(); c++) {

@@ -11,7 +11,7 @@ import java.util.List;
  * heavy-tailed (a few trajectories that change mode between narrow components carry most of the mean), so a fixed
  * noise set can rank two close grids by chance. The set starts at {@code start} noises and grows fourfold, up to
  * {@code cap}, while the best grid's lead over any other is within two standard errors of the paired per-noise
- * difference.
+ * difference (grids with the same output on every noise are the same grid and do not hold it back).
  */
 final class Selection {
     private Selection() {
@@ -70,6 +70,9 @@ final class Selection {
                 double diff = per[c][i] - per[best][i];
                 m += diff;
                 m2 += diff * diff;
+            }
+            if (m == 0 && m2 == 0) {
+                continue;   // the same outputs on every noise: the same grid, either is right
             }
             m /= n;
             double var = Math.max(0, m2 / n - m * m);
