@@ -174,6 +174,40 @@ class ConditioningCliTest {
     }
 
     @Test
+    void theExportedSd15SignatureUnetRunsThroughTrainEvalAndSampleWithGuidance() throws IOException {
+        // models/sd-tiny-unet: random weights, exactly the diffusers SD 1.5 UNet signature (sample [B, 4, 8, 8],
+        // int64 timestep [B], encoder_hidden_states [B, 77, 768] -> out_sample), SD's scaled-linear table
+        Path sd = Path.of("..", "models", "sd-tiny-unet");
+        String[] model = {"--denoiser", sd.resolve("unet.onnx").toString(), "--prediction", "eps", "--betas",
+            "scaled-linear:beta_start=0.00085,beta_end=0.012,steps=1000", "--cond", sd.resolve("prompt.npz").toString(),
+            "--uncond", sd.resolve("empty.npz").toString(), "--guidance", "7.5", "--quiet"};
+        Path grid = dir.resolve("sd15.json");
+        CliRun t = CliRun.run(with(with(new String[] {"train", "--method", "closed-form", "--solver", "euler",
+            "--steps", "5", "--rollouts", "8", "--fine-steps", "40", "--no-guard", "--out", grid.toString()}, model)));
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        ScheduleFile learned = ScheduleFile.read(grid);
+        assertThat(learned.sigmas()).hasSize(6);
+        assertThat(learned.sigmaMax()).isCloseTo(14.61, org.assertj.core.api.Assertions.within(0.01));
+        Map<String, Object> cond = castMap(learned.training().get("conditioning"));
+        assertThat(cond).containsEntry("guidance", 7.5).containsKey("cond_sha256").containsKey("uncond_sha256");
+        CliRun e = CliRun.run(with(with(new String[] {"eval", "--schedule", "art:path=" + grid, "--schedule", "edm",
+            "--schedule", "simple", "--steps", "5", "--samples", "4", "--reference-steps", "12", "--json"}, model)));
+        assertThat(e.exitCode()).as(e.err()).isZero();
+        assertThat(e.json().get("rows")).hasSize(3);
+        for (JsonNode row : e.json().get("rows")) {
+            assertThat(row.get("value").asDouble()).isFinite().isPositive();
+        }
+        Path latents = dir.resolve("sd15-latents.npy");
+        CliRun sm = CliRun.run(with(with(new String[] {"sample", "--scheduler", "art:path=" + grid, "--steps", "5",
+            "--samples", "2", "--out", latents.toString()}, model)));
+        assertThat(sm.exitCode()).as(sm.err()).isZero();
+        dev.artsched.sampling.conditional.Conditioning back = dev.artsched.sampling.conditional.ConditioningFiles
+                .read(latents);
+        assertThat(back.rows()).isEqualTo(2);
+        assertThat(back.arrays().get(0).rowShape()).containsExactly(4, 8, 8);
+    }
+
+    @Test
     void sdLikeUnetWithEpsPredictionBetasAndGuidanceThroughTrainEvalAndSample() throws IOException {
         Path unet = dir.resolve("unet.onnx");
         Files.write(unet, CondGraphs.sdLike(2, 2, true));
