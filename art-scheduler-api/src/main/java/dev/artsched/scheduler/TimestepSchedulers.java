@@ -2,11 +2,11 @@ package dev.artsched.scheduler;
 
 import dev.artsched.scheduler.spi.TimestepSchedulerProvider;
 
+import dev.artsched.internal.Providers;
+
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -35,59 +35,16 @@ public final class TimestepSchedulers {
 
     /** Discovers providers visible to the class loader, skipping (and logging) broken or duplicate ones. */
     public static TimestepSchedulers load(ClassLoader loader) {
-        Map<String, TimestepSchedulerProvider> found = new LinkedHashMap<>();
-        Iterator<TimestepSchedulerProvider> it = ServiceLoader.load(TimestepSchedulerProvider.class, loader).iterator();
-        while (true) {
-            TimestepSchedulerProvider p;
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                p = it.next();
-            } catch (ServiceConfigurationError | LinkageError e) {
-                LOG.log(System.Logger.Level.WARNING, "skipping a scheduler provider that failed to load: " + e.getMessage());
-                continue;
-            }
-            register(found, p, false);
-        }
-        return new TimestepSchedulers(found);
+        return new TimestepSchedulers(Providers.discover(TimestepSchedulerProvider.class, loader, TimestepSchedulerProvider::name, "scheduler", LOG));
     }
 
     /** A registry of exactly these providers; duplicate names are an error. */
     public static TimestepSchedulers of(Iterable<? extends TimestepSchedulerProvider> list) {
-        Map<String, TimestepSchedulerProvider> found = new LinkedHashMap<>();
-        for (TimestepSchedulerProvider p : list) {
-            register(found, p, true);
-        }
-        return new TimestepSchedulers(found);
-    }
-
-    private static void register(Map<String, TimestepSchedulerProvider> found, TimestepSchedulerProvider p,
-                                 boolean strict) {
-        String name;
         try {
-            name = p.name();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "skipping scheduler provider " + p.getClass().getName()
-                    + ": name() failed: " + e);
-            return;
+            return new TimestepSchedulers(Providers.exactly(list, TimestepSchedulerProvider::name, "scheduler", LOG));
+        } catch (IllegalArgumentException e) {
+            throw new ArtException(e.getMessage(), e);
         }
-        if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
-            LOG.log(System.Logger.Level.WARNING, "skipping scheduler provider " + p.getClass().getName()
-                    + ": expected a name matching [A-Za-z0-9._-]+, found '" + name + "'");
-            return;
-        }
-        TimestepSchedulerProvider prev = found.get(name);
-        if (prev != null) {
-            String msg = "duplicate scheduler name '" + name + "': " + p.getClass().getName()
-                    + " rejected, already provided by " + prev.getClass().getName();
-            if (strict) {
-                throw new ArtException(msg);
-            }
-            LOG.log(System.Logger.Level.WARNING, msg);
-            return;
-        }
-        found.put(name, p);
     }
 
     /** The process-wide registry (loaded once with the context class loader, else this class's loader). */

@@ -4,11 +4,10 @@ import dev.artsched.scheduler.ArtException;
 import dev.artsched.scheduler.Solver;
 import dev.artsched.scheduler.TimestepSchedulers;
 
+import dev.artsched.internal.Providers;
+
 import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,62 +28,18 @@ public final class AdaptiveSchedulers {
         this.providers = Collections.unmodifiableMap(providers);
     }
 
-    /** Discovers providers visible to the class loader. */
+    /** Discovers providers visible to the class loader, skipping (and logging) broken or duplicate ones. */
     public static AdaptiveSchedulers load(ClassLoader loader) {
-        Map<String, AdaptivePolicyProvider> found = new LinkedHashMap<>();
-        Iterator<AdaptivePolicyProvider> it = ServiceLoader.load(AdaptivePolicyProvider.class, loader).iterator();
-        while (true) {
-            AdaptivePolicyProvider p;
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                p = it.next();
-            } catch (ServiceConfigurationError | LinkageError e) {
-                LOG.log(System.Logger.Level.WARNING, "skipping an adaptive policy provider that failed to load: "
-                        + e.getMessage());
-                continue;
-            }
-            register(found, p, false);
-        }
-        return new AdaptiveSchedulers(found);
+        return new AdaptiveSchedulers(Providers.discover(AdaptivePolicyProvider.class, loader, AdaptivePolicyProvider::name, "adaptive policy", LOG));
     }
 
     /** A registry of exactly these providers; duplicate names are an error. */
     public static AdaptiveSchedulers of(Iterable<? extends AdaptivePolicyProvider> list) {
-        Map<String, AdaptivePolicyProvider> found = new LinkedHashMap<>();
-        for (AdaptivePolicyProvider p : list) {
-            register(found, p, true);
-        }
-        return new AdaptiveSchedulers(found);
-    }
-
-    private static void register(Map<String, AdaptivePolicyProvider> found, AdaptivePolicyProvider p,
-                                 boolean strict) {
-        String name;
         try {
-            name = p.name();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "skipping adaptive policy provider " + p.getClass().getName()
-                    + ": name() failed: " + e);
-            return;
+            return new AdaptiveSchedulers(Providers.exactly(list, AdaptivePolicyProvider::name, "adaptive policy", LOG));
+        } catch (IllegalArgumentException e) {
+            throw new ArtException(e.getMessage(), e);
         }
-        if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
-            LOG.log(System.Logger.Level.WARNING, "skipping adaptive policy provider " + p.getClass().getName()
-                    + ": expected a name matching [A-Za-z0-9._-]+, found '" + name + "'");
-            return;
-        }
-        AdaptivePolicyProvider prev = found.get(name);
-        if (prev != null) {
-            String msg = "duplicate adaptive policy name '" + name + "': " + p.getClass().getName()
-                    + " rejected, already provided by " + prev.getClass().getName();
-            if (strict) {
-                throw new ArtException(msg);
-            }
-            LOG.log(System.Logger.Level.WARNING, msg);
-            return;
-        }
-        found.put(name, p);
     }
 
     /** The process-wide registry (context class loader, else this class's loader). */
