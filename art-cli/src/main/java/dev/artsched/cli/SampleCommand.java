@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -95,6 +96,8 @@ public final class SampleCommand implements Callable<Integer> {
                 float[] images = sample(d, grid, sv, samples, batch, seed, spec);
                 if (npy) {
                     ImageGrid.writeNpy(out, images, samples, shape);
+                } else if (source.provenance().get("conditioning") instanceof Map<?, ?> c) {
+                    labelled(c, images, shape);
                 } else {
                     ImageGrid.write(out, images, samples, shape, 0, 2);
                 }
@@ -120,6 +123,33 @@ public final class SampleCommand implements Callable<Integer> {
             }
             return CliSupport.OK;
         });
+    }
+
+    /**
+     * One row per conditioning row (a class, a prompt), labelled with its values: sample i used row
+     * {@code row_order[(i mod batch) mod M]}.
+     */
+    private void labelled(Map<?, ?> provenance, float[] images, long[] shape) {
+        dev.artsched.sampling.conditional.Conditioning set =
+                dev.artsched.sampling.conditional.ConditioningFiles.read(model.cond);
+        List<?> order = (List<?>) provenance.get("row_order");
+        int m = set.rows();
+        int[] group = new int[samples];
+        for (int i = 0; i < samples; i++) {
+            int b = (i % batch) % m;
+            group[i] = b < order.size() ? ((Number) order.get(b)).intValue() : b;
+        }
+        List<String> labels = new java.util.ArrayList<>();
+        for (int r = 0; r < m; r++) {
+            StringBuilder l = new StringBuilder();
+            for (dev.artsched.sampling.conditional.Conditioning.Array a : set.arrays()) {
+                l.append(l.length() == 0 ? "" : " ").append(a.name()).append('=');
+                double v = a.rowSize() == 1 ? a.value(r, 0) : Double.NaN;
+                l.append(Double.isNaN(v) ? "row " + r : v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v));
+            }
+            labels.add(l.toString());
+        }
+        ImageGrid.writeLabelled(out, images, samples, shape, group, labels, 2);
     }
 
     /** Samples {@code count} images with per-sample seeds, in batches, with a progress bar on stderr. */

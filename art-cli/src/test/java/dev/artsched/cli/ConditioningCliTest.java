@@ -208,6 +208,23 @@ class ConditioningCliTest {
     }
 
     @Test
+    void sampleOnTheFashionModelWritesOneLabelledRowPerClass() throws IOException {
+        Path fashion = Path.of("..", "models", "fashion-edm");
+        Path labels = file("labels.json", "{\"class_labels\": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]}");
+        Path empty = file("null.json", "{\"class_labels\": [10]}");
+        Path png = dir.resolve("classes.png");
+        CliRun r = CliRun.run("sample", "--denoiser", fashion.resolve("denoiser.onnx").toString(), "--cond",
+                labels.toString(), "--uncond", empty.toString(), "--guidance", "2", "--steps", "2", "--samples", "30",
+                "--batch", "10", "--out", png.toString(), "--json", "--quiet");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.json().get("conditioning").get("guidance").asDouble()).isEqualTo(2.0);
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        // ten rows (one per class) of three 28 x 28 images at scale 2 with 2-pixel gaps, labels on the left
+        assertThat(img.getHeight()).isEqualTo(2 + 10 * (28 * 2 + 2));
+        assertThat(img.getWidth()).isGreaterThan(2 + 3 * (28 * 2 + 2));
+    }
+
+    @Test
     void sdLikeUnetWithEpsPredictionBetasAndGuidanceThroughTrainEvalAndSample() throws IOException {
         Path unet = dir.resolve("unet.onnx");
         Files.write(unet, CondGraphs.sdLike(2, 2, true));

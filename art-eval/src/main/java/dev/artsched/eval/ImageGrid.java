@@ -66,9 +66,53 @@ public final class ImageGrid {
         return img;
     }
 
+    /**
+     * Renders samples one row per group (a conditioning row: a class, a prompt), each row headed by its label, and
+     * writes the PNG atomically.
+     *
+     * @param group  per sample, its group's index into {@code labels}
+     * @param labels the groups' labels, in row order
+     */
+    public static void writeLabelled(Path out, float[] samples, int count, long[] shape, int[] group,
+                                     java.util.List<String> labels, int scale) {
+        int per = 0;
+        int[] inGroup = new int[labels.size()];
+        for (int i = 0; i < count; i++) {
+            per = Math.max(per, ++inGroup[group[i]]);
+        }
+        int size = (int) (shape[0] * shape[1] * shape[2]);
+        float[] laid = new float[labels.size() * per * size];
+        java.util.Arrays.fill(laid, -1f);
+        int[] next = new int[labels.size()];
+        for (int i = 0; i < count; i++) {
+            int slot = group[i] * per + next[group[i]]++;
+            System.arraycopy(samples, i * size, laid, slot * size, size);
+        }
+        BufferedImage grid = render(laid, labels.size() * per, shape, per, scale);
+        int rowHeight = (int) shape[1] * Math.max(1, scale) + 2;
+        int labelWidth = 8 + 7 * labels.stream().mapToInt(String::length).max().orElse(0);
+        BufferedImage img = new BufferedImage(labelWidth + grid.getWidth(), grid.getHeight(),
+                BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        try {
+            g.drawImage(grid, labelWidth, 0, null);
+            g.setColor(java.awt.Color.WHITE);
+            g.setFont(new java.awt.Font(java.awt.Font.MONOSPACED, java.awt.Font.PLAIN, 11));
+            for (int r = 0; r < labels.size(); r++) {
+                g.drawString(labels.get(r), 4, 2 + r * rowHeight + rowHeight / 2 + 4);
+            }
+        } finally {
+            g.dispose();
+        }
+        writePng(out, img);
+    }
+
     /** Renders and writes the grid to {@code out} (PNG), replacing any earlier file atomically. */
     public static void write(Path out, float[] samples, int batch, long[] shape, int columns, int scale) {
-        BufferedImage img = render(samples, batch, shape, columns, scale);
+        writePng(out, render(samples, batch, shape, columns, scale));
+    }
+
+    private static void writePng(Path out, BufferedImage img) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(img, "png", buf)) {
