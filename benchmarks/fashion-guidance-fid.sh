@@ -12,7 +12,7 @@ echo '{"class_labels": [10]}' > null.json
 for solver in heun euler; do
   for w in 1 2 4; do
     u=""; [ $w = 1 ] || u="--uncond null.json"
-    $A train --denoiser $M/denoiser.onnx --jvp $M/denoiser_jvp.onnx --cond labels.json $u --guidance $w \
+    [ -s cf-$solver-w$w.json ] || $A train --denoiser $M/denoiser.onnx --jvp $M/denoiser_jvp.onnx --cond labels.json $u --guidance $w \
         --method closed-form --solver $solver --steps 10 --rollouts 32 --fine-steps 100 --no-guard --quiet \
         --out cf-$solver-w$w.json >/dev/null
   done
@@ -21,9 +21,10 @@ for solver in heun euler; do
   steps=3,5,7,10; [ $solver = heun ] || steps=5,10
   for w in 1 2 4; do
     u=""; [ $w = 1 ] || u="--uncond null.json"
+    transfer=""; [ $w = 1 ] || transfer="--schedule art:path=cf-$solver-w1.json"
     echo "== $solver w=$w"
     $A eval --denoiser $M/denoiser.onnx --cond labels.json $u --guidance $w --solver $solver --steps $steps \
-        --schedule edm --schedule art:path=cf-$solver-w$w.json --schedule art:path=cf-$solver-w1.json \
+        --schedule edm --schedule art:path=cf-$solver-w$w.json $transfer \
         --metric fid --features $M/features.onnx --ref-stats $M/features_ref.json --samples $N --seed 1000003 \
         --batch 100 --quiet
   done
