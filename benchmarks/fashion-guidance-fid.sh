@@ -12,7 +12,8 @@ echo '{"class_labels": [10]}' > null.json
 for solver in heun euler; do
   for w in 1 2 4; do
     u=""; [ $w = 1 ] || u="--uncond null.json"
-    [ -s cf-$solver-w$w.json ] || $A train --denoiser $M/denoiser.onnx --jvp $M/denoiser_jvp.onnx --cond labels.json $u --guidance $w \
+    [ -s cf-$solver-w$w.json ] || $A train --denoiser $M/denoiser.onnx --jvp $M/denoiser_jvp.onnx \
+        --cond labels.json $u --guidance $w \
         --method closed-form --solver $solver --steps 10 --rollouts 32 --fine-steps 100 --no-guard --quiet \
         --out cf-$solver-w$w.json >/dev/null
   done
