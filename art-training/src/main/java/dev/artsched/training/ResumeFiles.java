@@ -35,8 +35,11 @@ final class ResumeFiles {
         }
     }
 
-    /** Refine and GITS: a resumed run clears a killed run's temporaries and notes a missing checkpoint; returns it. */
-    static Path prepareRefine(boolean resume, Path ck, Path out, TrainingListener l) {
+    /**
+     * GITS, refine and PPO (one checkpoint file each): a resumed run clears a killed run's temporaries and notes a
+     * missing checkpoint; returns the checkpoint.
+     */
+    static Path prepareCheckpoint(boolean resume, Path ck, Path out, TrainingListener l) {
         if (resume) {
             clearForResume(l, ck, out);
         }

@@ -324,19 +324,18 @@ public final class ScheduleTraining {
             } else if (r.method == Method.GITS || r.method == Method.REFINE) {
                 Gits.Config gits = r.gits != null ? r.gits : Gits.Config.defaults(r.seed);
                 boolean jvp = r.jvpStrategy() == TrainingModules.JvpStrategy.GRAPH;
+                Path ck = ResumeFiles.prepareCheckpoint(r.resume, r.checkpoint(), r.out, l);
                 GridMethods.Outcome o = r.method == Method.GITS
                         ? GridMethods.gits(GridMethods.model(source, false, null), r.solver, problem.sigmaMax(),
-                        problem.sigmaMin(), r.steps, gits, l,
-                        ResumeFiles.prepareRefine(r.resume, r.checkpoint(), r.out, l), r.resume)
+                        problem.sigmaMin(), r.steps, gits, l, ck, r.resume)
                         : GridMethods.refine(GridMethods.model(source, jvp, r.jvpGraph), r.solver, problem.sigmaMax(),
                         problem.sigmaMin(), r.steps, r.starts, r.refine != null ? r.refine
-                                : Refine.Config.defaults(r.seed), gits, closedForm, l,
-                                ResumeFiles.prepareRefine(r.resume, r.checkpoint(), r.out, l), r.resume);
+                                : Refine.Config.defaults(r.seed), gits, closedForm, l, ck, r.resume);
                 sigmas = o.sigmas();
                 training = withProblem(problem, o.training());
             } else if (r.method == Method.PPO) {
                 PpoMethod.Outcome o = PpoMethod.train(source.denoiser(), source.analyticName(), problem.sigmaMax(),
-                        problem.sigmaMin(), r.solver, r.steps, r.ppo, r.out, ResumeFiles.prepareRefine(r.resume,
+                        problem.sigmaMin(), r.solver, r.steps, r.ppo, r.out, ResumeFiles.prepareCheckpoint(r.resume,
                                 r.checkpoint(), r.out, l), r.resume, l);
                 sigmas = o.sigmas();
                 training = withProblem(problem, o.training());

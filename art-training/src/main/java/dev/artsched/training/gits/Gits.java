@@ -110,10 +110,8 @@ public final class Gits {
                 t[m - 1], sum, new double[0][]);
         double[][] done = resume && checkpoint != null && java.nio.file.Files.exists(checkpoint)
                 ? GitsState.read(checkpoint, state).rows() : new double[0][];
-        GitsState base = state;
         java.util.function.Consumer<double[][]> save = checkpoint == null ? null
-                : rows -> new GitsState(base.teacherSteps(), base.substeps(), base.warmup(), base.seed(),
-                base.solver(), base.sigmaMax(), base.sigmaMin(), base.teacherSum(), rows).write(checkpoint);
+                : rows -> state.withRows(rows).write(checkpoint);
         double[][] cost = costMatrix(model, solver, t, teacher, config.warmup(), progress, done, save);
         int[] path = dp(cost, steps, config.coeff());
         double[] sigmas = new double[steps + 1];

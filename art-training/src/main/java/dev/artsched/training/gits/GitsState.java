@@ -29,6 +29,11 @@ public record GitsState(int teacherSteps, int substeps, int warmup, long seed, S
                         double sigmaMin, double teacherSum, double[][] rows) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The same run with these cost rows done. */
+    GitsState withRows(double[][] done) {
+        return new GitsState(teacherSteps, substeps, warmup, seed, solver, sigmaMax, sigmaMin, teacherSum, done);
+    }
+
     /** Writes the checkpoint atomically. */
     void write(Path file) {
         try {
