@@ -12,10 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FamilyBenchmarkTest {
 
     @Test
-    void refineMatchesTheBestOtherMethodAndGitsBeatsEdmOnThreeMembers() {
+    void refineMatchesTheBestOtherMethodAndGitsAndArtRlBeatEdmOnThreeMembers() {
         Refine.Config refine = new Refine.Config(512, 512, 64, 60, 0.05, 20, 128, Refine.Gradient.AUTO, 0, 0);
         for (long seed : new long[] {1, 2, 6}) {
-            Map<String, double[]> r = FamilyBenchmark.member(seed, Solver.EULER, new int[] {5}, 2048, refine);
+            Map<String, double[]> r = FamilyBenchmark.member(seed, Solver.EULER, new int[] {5}, 2048, refine, 20, 2048);
             double best = Double.POSITIVE_INFINITY;
             for (String m : FamilyBenchmark.METHODS) {
                 if (!m.equals("refine") && !Double.isNaN(r.get(m)[0])) {
@@ -24,6 +24,8 @@ class FamilyBenchmarkTest {
             }
             assertThat(r.get("refine")[0]).as("zoo-%d refine", seed).isLessThanOrEqualTo(1.05 * best);
             assertThat(r.get("gits")[0]).as("zoo-%d gits", seed).isLessThan(r.get("edm")[0]);
+            assertThat(r.get("art-rl")[0]).as("zoo-%d art-rl", seed).isLessThan(r.get("edm")[0]);
+            assertThat(r.get(FamilyBenchmark.TEST_NOISES)[0]).isEqualTo(2048);
         }
     }
 }
