@@ -98,7 +98,7 @@ public final class CompareCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--rollouts", paramLabel = "M",
-            description = "Reference rollouts of the closed forms (default 1024).")
+            description = "Reference rollouts of the closed forms (default 1024) and of ART-RL's prior (default 256).")
     Integer rollouts;
 
     @Option(names = "--art-rl-iterations", paramLabel = "I", description = "ART-RL iterations (default 7000).")
@@ -210,7 +210,8 @@ public final class CompareCommand implements Callable<Integer> {
                     if (jvp == null && !denoiser.trim().startsWith("analytic:")) {
                         t.optJvpStrategy(TrainingModules.JvpStrategy.FINITE_DIFFERENCE);
                     }
-                    ArtRlConfig rl = t.artRl();
+                    ArtRlConfig rl = rollouts != null
+                            ? t.artRl().withGammaReference(rollouts, ScheduleTraining.FINE_STEPS) : t.artRl();
                     t.optPpo(ppo.settings(seed, null, 25, features == null ? "auto" : features.toString()));
                     return t.optArtRl(artRlIterations != null ? rl.withIterations(artRlIterations) : rl);
                 });

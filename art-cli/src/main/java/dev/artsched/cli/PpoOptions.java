@@ -23,6 +23,11 @@ final class PpoOptions {
             description = "ppo: agents (samples) per episode (default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--ppo-group", paramLabel = "G",
+            description = "ppo: agents sharing one initial noise (a divisor of --ppo-batch; default 1); with G >= 2 "
+                    + "an agent's advantage is its reward minus the mean of the rest of its group.")
+    Integer groupOption;
+
     @Option(names = "--ppo-epochs", defaultValue = "4", paramLabel = "E",
             description = "ppo: optimiser passes over each episode (default ${DEFAULT-VALUE}).")
     int epochs;
@@ -45,6 +50,10 @@ final class PpoOptions {
     PpoMethod.Settings settings(long seed, Integer iterations, int checkpointEvery, String features) {
         PpoConfig d = PpoConfig.defaults(seed);
         CliSupport.range("--ppo-batch", batch, 2, 65_536);
+        int group = groupOption != null ? groupOption : PpoConfig.GROUP;
+        if (group < 1 || batch % group != 0) {
+            throw new ArtException("--ppo-group expected a divisor of --ppo-batch " + batch + ", found " + group);
+        }
         CliSupport.range("--ppo-epochs", epochs, 1, 100);
         String[] parts = std.split(":");
         double s0;
@@ -62,7 +71,7 @@ final class PpoOptions {
             throw new ArtException("--ppo-lr expected a number in (0, 1), found " + lr);
         }
         PpoConfig c = new PpoConfig(seed, iterations != null ? iterations : d.iterations(), batch, epochs, d.clip(),
-                lr, s0, s1, d.valueCoef(), d.realBatch(), d.cloneSteps(), d.hidden(), checkpointEvery);
+                lr, s0, s1, d.valueCoef(), d.realBatch(), d.cloneSteps(), d.hidden(), checkpointEvery, group);
         boolean identity = features == null || features.equals("auto") || features.equals("identity");
         PearsonReward.Similarity sim = CliSupport.forOption("--reward", () -> PearsonReward.Similarity.parse(reward));
         return new PpoMethod.Settings(c, realFeatures, identity ? null : Path.of(features), policyOut, sim);

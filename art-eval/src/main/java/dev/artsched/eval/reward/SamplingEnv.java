@@ -81,8 +81,25 @@ public final class SamplingEnv {
 
     /** Starts an episode of {@code batch} agents from seeded noise at sigma_max. */
     public void reset(int batch, long seed) {
+        reset(batch, seed, 1);
+    }
+
+    /**
+     * Starts an episode of {@code batch} agents in groups of {@code group} consecutive agents that share their
+     * seeded noise at sigma_max (common random numbers: within a group only the actions differ).
+     */
+    public void reset(int batch, long seed, int group) {
+        if (group < 1 || batch % group != 0) {
+            throw new dev.artsched.scheduler.ArtException("the agents of an episode split into groups of equal size: "
+                    + "expected a group size dividing the batch " + batch + ", found " + group);
+        }
         calls = calls();
-        float[] x0 = SeededNoise.of(denoiser.sampleSize(), seed, 0, batch, rule.map().sigmaMax());
+        int n = denoiser.sampleSize();
+        float[] distinct = SeededNoise.of(n, seed, 0, batch / group, rule.map().sigmaMax());
+        float[] x0 = new float[n * batch];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(distinct, (b / group) * n, x0, b * n, n);
+        }
         episode = new AdaptiveEpisode(denoiser, rule, x0, batch);
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -128,6 +129,25 @@ class PearsonRewardTest {
         FeatureBank bank = new FeatureBank(new float[] {1, 2, 3, 0, 0, 1}, 2, 3);
         return new SamplingEnv(d, StepRule.of(new NoiseLevelMap(0.01, 10), solver, budget),
                 FeatureExtractor.identity(3), new PearsonReward(bank), 2, 1.0);
+    }
+
+    @Test
+    void agentsOfAGroupShareTheirInitialNoiseAndGroupsDiffer() {
+        SamplingEnv env = env(new Zero(), Solver.EULER, 4);
+        env.reset(6, 11, 3);
+        float[] x = env.observe(new int[] {0, 1, 2, 3, 4, 5}).x();
+        int n = 3;
+        for (int b = 0; b < 6; b++) {
+            for (int j = 0; j < n; j++) {
+                assertThat(x[b * n + j]).isEqualTo(x[(b / 3) * 3 * n + j]);
+            }
+        }
+        assertThat(Arrays.copyOfRange(x, 0, n)).isNotEqualTo(Arrays.copyOfRange(x, 3 * n, 4 * n));
+        env.reset(6, 11, 1);
+        assertThat(Arrays.copyOfRange(env.observe(new int[] {0, 1}).x(), 0, n))
+                .isNotEqualTo(Arrays.copyOfRange(env.observe(new int[] {0, 1}).x(), n, 2 * n));
+        assertThatThrownBy(() -> env.reset(6, 11, 4)).isInstanceOf(ArtException.class)
+                .hasMessageContaining("expected a group size dividing the batch 6, found 4");
     }
 
     @Test

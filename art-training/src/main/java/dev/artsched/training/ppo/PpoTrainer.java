@@ -24,8 +24,9 @@ import java.util.Map;
 /**
  * PPO on the {@link SamplingEnv}: each iteration runs one batched episode with Gaussian exploration around the
  * policy's mean (fixed std, decaying exponentially), takes the terminal Pearson rewards (discount 1, so every
- * transition's return is its agent's reward), advantages against the value baseline (centred, in units of the
- * rewards' spread over the agents, so equal rewards leave the policy alone),
+ * transition's return is its agent's reward), advantages against the value baseline, or, when agents share their
+ * initial noise in groups, against the mean reward of the rest of the group (centred, in units of the rewards'
+ * spread, so equal rewards leave the policy alone),
  * and a few epochs of the clipped surrogate plus the value loss with Adam. Starts from the mean fitted to EDM's
  * decrements; on image samples the sample block starts with a small convolution; checkpoints and resumes exactly;
  * finally distils the policy into a grid (the mean action per step
@@ -99,7 +100,7 @@ public final class PpoTrainer {
             for (int it = start; it < c.iterations(); it++) {
                 double std = c.std(it) / env.rule().maxSteps();
                 long episodeSeed = c.seed() * 1_000_003L + it;
-                Batch b = rollout(env, net, rng, std, c.batch(), episodeSeed);
+                Batch b = rollout(env, net, rng, std, c.batch(), c.group(), episodeSeed);
                 curve.add(b.meanReward());
                 for (int e = 0; e < c.epochs(); e++) {
                     update(net, adam, b, c.clip(), c.valueCoef(), std);
@@ -184,7 +185,15 @@ public final class PpoTrainer {
 
     /** One batched episode with exploration; the transitions with advantages and returns. */
     static Batch rollout(SamplingEnv env, PolicyNetwork net, Rng rng, double std, int batch, long seed) {
-        env.reset(batch, seed);
+        return rollout(env, net, rng, std, batch, 1, seed);
+    }
+
+    /**
+     * One batched episode with exploration, agents in groups of {@code group} sharing their initial noise; with a
+     * group of 2 or more an agent's advantage is its reward minus the mean of the others in its group.
+     */
+    static Batch rollout(SamplingEnv env, PolicyNetwork net, Rng rng, double std, int batch, int group, long seed) {
+        env.reset(batch, seed, group);
         List<float[]> xs = new ArrayList<>();
         List<double[]> cols = new ArrayList<>();
         for (int[] idx = env.episode().active(); idx.length > 0; idx = env.episode().active()) {
@@ -203,20 +212,53 @@ public final class PpoTrainer {
         int rows = cols.size();
         double[] adv = new double[rows];
         double[] ret = new double[rows];
+        double[] baseline = group > 1 ? leaveOneOutMeans(r, group) : null;
         double mean = 0;
         for (int i = 0; i < rows; i++) {
-            ret[i] = r[(int) cols.get(i)[5]];
-            adv[i] = ret[i] - cols.get(i)[4];
+            int agent = (int) cols.get(i)[5];
+            ret[i] = r[agent];
+            adv[i] = ret[i] - (baseline != null ? baseline[agent] : cols.get(i)[4]);
             mean += adv[i] / rows;
         }
-        // centred, in units of the rewards' spread over the agents: equal rewards teach nothing
-        double rm = Arrays.stream(r).average().orElse(0);
-        double sd = Math.sqrt(Arrays.stream(r).map(v -> (v - rm) * (v - rm)).average().orElse(0));
+        // centred, in units of the rewards' spread (within the groups when agents share noise): equal rewards
+        // teach nothing
+        double sd = spread(r, group);
         for (int i = 0; i < rows; i++) {
             adv[i] = sd > 1e-12 ? (adv[i] - mean) / sd : 0.0;
         }
         return new Batch(concat(xs), col(cols, 0), col(cols, 1), col(cols, 2), col(cols, 3), adv, ret,
                 Arrays.stream(r).average().orElse(0));
+    }
+
+    /** Per agent, the mean reward of the other agents of its group (groups of consecutive agents). */
+    static double[] leaveOneOutMeans(double[] r, int group) {
+        double[] out = new double[r.length];
+        for (int g = 0; g < r.length; g += group) {
+            double sum = 0;
+            for (int j = g; j < g + group; j++) {
+                sum += r[j];
+            }
+            for (int j = g; j < g + group; j++) {
+                out[j] = (sum - r[j]) / (group - 1);
+            }
+        }
+        return out;
+    }
+
+    /** The rewards' standard deviation about their group means (about the overall mean for a group of 1). */
+    static double spread(double[] r, int group) {
+        int size = group > 1 ? group : r.length;
+        double ss = 0;
+        for (int g = 0; g < r.length; g += size) {
+            double m = 0;
+            for (int j = g; j < g + size; j++) {
+                m += r[j] / size;
+            }
+            for (int j = g; j < g + size; j++) {
+                ss += (r[j] - m) * (r[j] - m);
+            }
+        }
+        return Math.sqrt(ss / r.length);
     }
 
     /** The clipped surrogate of one transition: min(ratio A, clip(ratio, 1 - eps, 1 + eps) A). */

@@ -35,7 +35,7 @@ import java.util.Map;
  * trained for Euler and Heun at each N and scored by ref-rmse on test noises used by no learner (seed 777000 +
  * member seed, a 512-step Heun reference). The test set starts at 16,384 noises and grows fourfold, the same
  * noises for every method, while any method's ref-rmse carries a relative standard error above 1% (heavy-tailed
- * members, where a few trajectories carry most of the error), up to 1,048,576 noises. The command is in
+ * members, where a few trajectories carry most of the error), up to 262,144 noises. The command is in
  * docs/BENCHMARKS.md: {@code FamilyBenchmark FIRST_SEED COUNT [ART_RL_ITERATIONS]} on the art-training test class
  * path.
  */
@@ -47,13 +47,15 @@ public final class FamilyBenchmark {
     public static final String TEST_NOISES = "test-noises";
     /** The largest relative standard error of a method's ref-rmse the test set is grown to avoid. */
     public static final double MAX_RELATIVE_ERROR = 0.01;
+    /** The largest test set. */
+    public static final int MAX_TEST_NOISES = 1 << 18;
 
     private FamilyBenchmark() {
     }
 
     /** One member's ref-rmse per method and N, refine with its defaults, ART-RL with 300 iterations. */
     public static Map<String, double[]> member(long seed, Solver solver, int[] steps, int testNoises) {
-        return member(seed, solver, steps, testNoises, Refine.Config.defaults(0), 300, 1 << 20);
+        return member(seed, solver, steps, testNoises, Refine.Config.defaults(0), 300, MAX_TEST_NOISES);
     }
 
     /**
@@ -196,7 +198,7 @@ public final class FamilyBenchmark {
             for (Solver solver : Solver.values()) {
                 long t0 = System.nanoTime();
                 Map<String, double[]> r = member(s, solver, steps, 16384, Refine.Config.defaults(0), artRlIterations,
-                        1 << 20);
+                        MAX_TEST_NOISES);
                 for (int i = 0; i < steps.length; i++) {
                     double best = Double.POSITIVE_INFINITY;
                     StringBuilder b = new StringBuilder(ModelZoo.member(s).describe() + " | " + solver.id() + " | "

@@ -23,7 +23,7 @@ import java.util.Optional;
  * scheduler at the same NFE budget) scored by ref-rmse against EDM on 256 noises no learner saw (seed 777, a
  * 256-step Heun reference). One line per cell. Run:
  * {@code java -cp art-training/target/test-classes:art-training/target/classes:$(cat cp.txt)
- * dev.artsched.training.ppo.PpoFamilyBenchmark FIRST_SEED COUNT ITERATIONS}.
+ * dev.artsched.training.ppo.PpoFamilyBenchmark FIRST_SEED COUNT ITERATIONS [pearson|distance [GROUP]]}.
  */
 public final class PpoFamilyBenchmark {
     private PpoFamilyBenchmark() {
@@ -35,6 +35,7 @@ public final class PpoFamilyBenchmark {
         int iterations = Integer.parseInt(args[2]);
         dev.artsched.eval.reward.PearsonReward.Similarity sim = args.length > 3
                 ? dev.artsched.eval.reward.PearsonReward.Similarity.parse(args[3]) : null;
+        int group = args.length > 4 ? Integer.parseInt(args[4]) : PpoConfig.GROUP;
         Path tmp = Files.createTempDirectory("ppo-family");
         int below = 0;
         int cells = 0;
@@ -47,7 +48,7 @@ public final class PpoFamilyBenchmark {
                 RefRmse metric = new RefRmse(refs, sv);
                 for (int n : new int[] {5, 10, 18}) {
                     long t0 = System.nanoTime();
-                    PpoConfig c = PpoConfig.defaults(seed).withIterations(iterations);
+                    PpoConfig c = PpoConfig.defaults(seed).withIterations(iterations).withGroup(group);
                     Path out = tmp.resolve(m.name() + "-" + sv.id() + "-" + n + ".json");
                     PpoMethod.Outcome o = PpoMethod.train(m.model(), Optional.of(m.name()), t, ModelZoo.SIGMA_MIN,
                             sv, n, new PpoMethod.Settings(c, null, null, null, sim), out, null, false,

@@ -33,6 +33,18 @@ class PpoTrainerTest {
     }
 
     @Test
+    void groupBaselinesAreTheMeansOfTheOtherAgentsAndTheSpreadIsWithinGroups() {
+        double[] r = {1, 2, 3, 6, 10, 10, 10, 14};
+        assertThat(PpoTrainer.leaveOneOutMeans(r, 4)).containsExactly(new double[] {11 / 3.0, 10 / 3.0, 3, 2, 34 / 3.0,
+                34 / 3.0, 34 / 3.0, 10}, within(1e-12));
+        // group means 3 and 11: squared deviations 4 + 1 + 0 + 9 and 1 + 1 + 1 + 9 over 8 agents
+        assertThat(PpoTrainer.spread(r, 4)).isCloseTo(Math.sqrt(26 / 8.0), within(1e-12));
+        double m = Arrays.stream(r).average().orElse(0);
+        assertThat(PpoTrainer.spread(r, 1)).isCloseTo(Math.sqrt(Arrays.stream(r).map(v -> (v - m) * (v - m)).sum() / 8),
+                within(1e-12));
+    }
+
+    @Test
     void ppoFindsTheOptimumOfAToyBandit() {
         // one state, reward -(a - 0.3)^2: the optimal mean action is 0.3 (the policy starts at 0.7)
         Rng rng = new Rng(4);
@@ -111,7 +123,7 @@ class PpoTrainerTest {
     }
 
     private static PpoMethod.Outcome run(Path dir, String name, boolean resume, TrainingListener l) {
-        PpoConfig c = new PpoConfig(3, 4, 8, 2, 0.2, 1e-3, 0.3, 0.03, 0.5, 64, 40, 8, 2);
+        PpoConfig c = new PpoConfig(3, 4, 8, 2, 0.2, 1e-3, 0.3, 0.03, 0.5, 64, 40, 8, 2, 1);
         return PpoMethod.train(GaussianMixtureDenoiser.twoDimensionalBenchmark(), Optional.of("mixture2d"), 10,
                 0.002, Solver.HEUN, 4, new PpoMethod.Settings(c, null, null, null,
                         dev.artsched.eval.reward.PearsonReward.Similarity.DISTANCE), dir.resolve(name + ".json"),
