@@ -28,7 +28,9 @@ final class TrainingBar implements TrainingListener, AutoCloseable {
 
     @Override
     public void onIteration(IterationStats s) {
-        if (bar == null) {
+        if (bar == null || phase != null) {   // after another phase's bar (reference rollouts, probes)
+            close();
+            phase = null;
             bar = CliSupport.progressBar(spec, task, max);
         }
         bar.stepTo(s.iteration());

@@ -66,7 +66,7 @@ class FullDiskTest {
         }
         for (String[] args : new String[][] {
             {"train", "--denoiser", "analytic:gauss1d", "--steps", "40", "--solver", "euler", "--method", "closed-form",
-                "--rollouts", "8", "--fine-steps", "50", "--out", grid.toString()},
+                "--rollouts", "8", "--fine-steps", "50", "--quiet", "--out", grid.toString()},
             {"schedule", "--scheduler", "edm", "--steps", "500", "--out", grid.toString()},
             {"import", "--name", "x", "--sigmas", "3,2,1", "--out", grid.toString()},
         }) {

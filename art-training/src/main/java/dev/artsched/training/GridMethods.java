@@ -59,9 +59,11 @@ final class GridMethods {
     }
 
     /** ART's closed form (the Euler rule) from reference rollouts of the problem's flow. */
-    static Outcome eulerClosedForm(ArtProblem problem, int rollouts, int fineSteps, int steps, long seed) {
+    static Outcome eulerClosedForm(ArtProblem problem, int rollouts, int fineSteps, int steps, long seed,
+                                   TrainingListener listener) {
         long t0 = System.nanoTime();
-        ReferenceRollouts ref = ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed));
+        ReferenceRollouts ref = ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed),
+                rolloutProgress(listener, fineSteps));
         double[] sigmas = ArtClosedForm.sigmas(ref, steps);
         Map<String, Object> training = new LinkedHashMap<>(problem.provenance());
         training.put("seed", seed);
@@ -96,7 +98,13 @@ final class GridMethods {
             return heunClosedForm(model(source, false, null), problem.sigmaMax(), problem.sigmaMin(), steps, rollouts,
                     seed, l).sigmas();
         }
-        return ArtClosedForm.sigmas(ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed)), steps);
+        return ArtClosedForm.sigmas(ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed),
+                rolloutProgress(l, fineSteps)), steps);
+    }
+
+    /** Reports reference rollouts' fine-grid points done as the phase "reference rollouts". */
+    static java.util.function.IntConsumer rolloutProgress(TrainingListener l, int fineSteps) {
+        return k -> l.onProgress("reference rollouts", k, fineSteps + 1L);
     }
 
     /**

@@ -318,7 +318,7 @@ public final class ScheduleTraining {
                 boolean heun = r.solver == Solver.HEUN;
                 GridMethods.Outcome o = heun ? GridMethods.heunClosedForm(GridMethods.model(source, false, null),
                         problem.sigmaMax(), problem.sigmaMin(), r.steps, rollouts, r.seed, l)
-                        : GridMethods.eulerClosedForm(problem, rollouts, r.fineSteps, r.steps, r.seed);
+                        : GridMethods.eulerClosedForm(problem, rollouts, r.fineSteps, r.steps, r.seed, l);
                 sigmas = o.sigmas();
                 training = heun ? withProblem(problem, o.training()) : o.training();
             } else if (r.method == Method.GITS || r.method == Method.REFINE) {

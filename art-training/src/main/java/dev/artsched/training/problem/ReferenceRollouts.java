@@ -44,6 +44,15 @@ public record ReferenceRollouts(double sigmaMax, double[] psi, double[] meanQ, d
      * sigma = 0.08, where |Q| changes most); the EDM spacing puts a third of the nodes below sigma = 1 at any T.
      */
     public static ReferenceRollouts run(ArtProblem problem, int trajectories, int fineSteps, Rng rng) {
+        return run(problem, trajectories, fineSteps, rng, null);
+    }
+
+    /**
+     * As {@link #run(ArtProblem, int, int, Rng)}, reporting the fine-grid points done (of {@code fineSteps + 1}) to
+     * {@code progress} (null: none).
+     */
+    public static ReferenceRollouts run(ArtProblem problem, int trajectories, int fineSteps, Rng rng,
+                                        java.util.function.IntConsumer progress) {
         if (trajectories < 1) {
             throw new ArtException("reference rollouts need >= 1 trajectory, found " + trajectories);
         }
@@ -85,6 +94,9 @@ public record ReferenceRollouts(double sigmaMax, double[] psi, double[] meanQ, d
                 lastQ[b] = qn;
             }
             meanQ[k] = sum / m;
+            if (progress != null) {
+                progress.accept(k + 1);
+            }
             if (k < fineSteps) {
                 for (int j = 0; j < m * d; j++) {
                     x[j] += h * f[j];

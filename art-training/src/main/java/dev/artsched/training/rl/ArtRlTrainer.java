@@ -174,7 +174,9 @@ public final class ArtRlTrainer {
                 previousCalls = c.calls();
                 resumedFrom = iteration;
             } else {
-                ReferenceRollouts ref = reference(problem, config);
+                ReferenceRollouts ref = ReferenceRollouts.run(problem, config.gammaRollouts(), config.fineSteps(),
+                        new Rng(config.seed() ^ 0x5DEECE66DL),
+                        done -> run.listener().onProgress("reference rollouts", done, config.fineSteps() + 1L));
                 gamma0 = ref.gamma0();
                 gamma = gamma0;
                 double c = ref.rootScale();

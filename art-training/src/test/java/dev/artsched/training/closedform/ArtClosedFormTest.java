@@ -23,6 +23,14 @@ class ArtClosedFormTest {
     }
 
     @Test
+    void referenceRolloutsReportEveryFineGridPointAndMatchTheSilentRun() {
+        java.util.List<Integer> seen = new java.util.ArrayList<>();
+        ReferenceRollouts r = ReferenceRollouts.run(AnalyticModels.paper1d(), 64, 50, new Rng(7), seen::add);
+        assertThat(seen).hasSize(51).isSorted().startsWith(1).endsWith(51);
+        assertThat(r.gamma0()).isEqualTo(ReferenceRollouts.run(AnalyticModels.paper1d(), 64, 50, new Rng(7)).gamma0());
+    }
+
+    @Test
     void closedFormIsWithinTwoPercentOfTheContinuousOptimum() {
         for (int i = 0; i < KS.length; i++) {
             double w2 = Gaussian1dW2.exact(ArtClosedForm.sigmas(rollouts, KS[i]));
