@@ -210,8 +210,7 @@ public final class CompareCommand implements Callable<Integer> {
                     if (jvp == null && !denoiser.trim().startsWith("analytic:")) {
                         t.optJvpStrategy(TrainingModules.JvpStrategy.FINITE_DIFFERENCE);
                     }
-                    ArtRlConfig rl = rollouts != null
-                            ? t.artRl().withGammaReference(rollouts, ScheduleTraining.FINE_STEPS) : t.artRl();
+                    ArtRlConfig rl = t.artRl();
                     t.optPpo(ppo.settings(seed, null, 25, features == null ? "auto" : features.toString()));
                     return t.optArtRl(artRlIterations != null ? rl.withIterations(artRlIterations) : rl);
                 });

@@ -63,7 +63,7 @@ final class GridMethods {
                                    TrainingListener listener) {
         long t0 = System.nanoTime();
         ReferenceRollouts ref = ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed),
-                rolloutProgress(listener, fineSteps));
+                listener.rolloutProgress(fineSteps));
         double[] sigmas = ArtClosedForm.sigmas(ref, steps);
         Map<String, Object> training = new LinkedHashMap<>(problem.provenance());
         training.put("seed", seed);
@@ -99,12 +99,7 @@ final class GridMethods {
                     seed, l).sigmas();
         }
         return ArtClosedForm.sigmas(ReferenceRollouts.run(problem, rollouts, fineSteps, new Rng(seed),
-                rolloutProgress(l, fineSteps)), steps);
-    }
-
-    /** Reports reference rollouts' fine-grid points done as the phase "reference rollouts". */
-    static java.util.function.IntConsumer rolloutProgress(TrainingListener l, int fineSteps) {
-        return k -> l.onProgress("reference rollouts", k, fineSteps + 1L);
+                l.rolloutProgress(fineSteps)), steps);
     }
 
     /**

@@ -152,7 +152,7 @@ public final class ScheduleTraining {
             return this;
         }
 
-        /** The closed form's reference rollouts (default 1024) and fine-grid steps (default 1000). */
+        /** Reference rollouts (closed forms 1024, ART-RL's default prior 256) and fine-grid steps (default 1000). */
         public Request optReference(Integer rolloutCount, int fine) {
             if (fine < 1 || fine > Schedule.MAX_STEPS || (rolloutCount != null
                     && (rolloutCount < 1 || rolloutCount > ArtRlConfig.MAX_ROLLOUTS))) {
@@ -251,7 +251,8 @@ public final class ScheduleTraining {
 
         /** ART-RL's settings in effect. */
         public ArtRlConfig artRl() {
-            return config != null ? config : ArtRlConfig.robust(0).withTrainSteps(steps);
+            ArtRlConfig robust = ArtRlConfig.robust(0).withTrainSteps(steps);
+            return config != null ? config : rollouts != null ? robust.withGammaReference(rollouts, fineSteps) : robust;
         }
 
         /** ART-RL's checkpoint file in effect. */

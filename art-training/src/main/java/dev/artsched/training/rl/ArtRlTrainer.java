@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 
 /**
  * ART-RL (docs/MATH.md section 3): an actor-critic for the exploratory ART problem with Gaussian policy
@@ -72,8 +73,13 @@ public final class ArtRlTrainer {
 
     /** The reference rollouts behind gamma_0 and a relative lambda (seeded from the config). */
     static ReferenceRollouts reference(ArtProblem problem, ArtRlConfig config) {
+        return reference(problem, config, null);
+    }
+
+    /** As {@link #reference(ArtProblem, ArtRlConfig)}, reporting fine-grid points done to {@code progress}. */
+    static ReferenceRollouts reference(ArtProblem problem, ArtRlConfig config, IntConsumer progress) {
         return ReferenceRollouts.run(problem, config.gammaRollouts(), config.fineSteps(),
-                new Rng(config.seed() ^ 0x5DEECE66DL));
+                new Rng(config.seed() ^ 0x5DEECE66DL), progress);
     }
 
     /** Trains with the given settings and returns the distilled grid at K = {@code config.trainSteps()}. */
@@ -174,9 +180,7 @@ public final class ArtRlTrainer {
                 previousCalls = c.calls();
                 resumedFrom = iteration;
             } else {
-                ReferenceRollouts ref = ReferenceRollouts.run(problem, config.gammaRollouts(), config.fineSteps(),
-                        new Rng(config.seed() ^ 0x5DEECE66DL),
-                        done -> run.listener().onProgress("reference rollouts", done, config.fineSteps() + 1L));
+                ReferenceRollouts ref = reference(problem, config, run.listener().rolloutProgress(config.fineSteps()));
                 gamma0 = ref.gamma0();
                 gamma = gamma0;
                 double c = ref.rootScale();

@@ -22,6 +22,11 @@ public interface TrainingListener {
     default void onProgress(String phase, long done, long total) {
     }
 
+    /** A progress callback for reference rollouts on a grid of {@code fineSteps} steps (fine-grid points done). */
+    default java.util.function.IntConsumer rolloutProgress(int fineSteps) {
+        return done -> onProgress("reference rollouts", done, fineSteps + 1L);
+    }
+
     /** Called with a one-line note for the user (for example: no checkpoint to resume, starting afresh). */
     default void onNote(String message) {
     }
