@@ -37,7 +37,8 @@ import java.util.Map;
  * noises for every method, while any method's ref-rmse carries a relative standard error above 1% (heavy-tailed
  * members, where a few trajectories carry most of the error), up to 262,144 noises. The command is in
  * docs/BENCHMARKS.md: {@code FamilyBenchmark FIRST_SEED COUNT [ART_RL_ITERATIONS]} on the art-training test class
- * path.
+ * path; {@code FamilyBenchmark recheck SEED SOLVER N [SETS [ART_RL_ITERATIONS]]} scores one cell again on further
+ * test sets.
  */
 public final class FamilyBenchmark {
     /** The methods of a cell, in table order. */
@@ -66,49 +67,17 @@ public final class FamilyBenchmark {
      */
     public static Map<String, double[]> member(long seed, Solver solver, int[] steps, int testNoises,
                                                Refine.Config refine, int artRlIterations, int maxTestNoises) {
-        ModelZoo.Member m = ModelZoo.member(seed);
-        DoubleDenoiser model = DoubleDenoiser.withJvp(m.model());
-        double t = m.sigmaMax();
-        double smin = ModelZoo.SIGMA_MIN;
-        HeunClosedForm.Density density = solver == Solver.HEUN
-                ? HeunClosedForm.density(model, t, smin, 128, 64, 0) : null;
-        var rollouts = ReferenceRollouts.run(
-                AnalyticModels.problem(m.name(), AnalyticModels.exactFlow(m.name()), t, smin), 256, 1000, new Rng(0));
-        ArtProblem problem = new ArtProblem(new ExactFlowModel(m.model()), t, smin, InitialState.normal(t),
-                QNorm.forDimension(m.dim()), Map.of("model", m.name()));
-        TestSets tests = new TestSets(model, 777_000 + seed, m.dim(), t, smin);
+        Cell cell = new Cell(seed, solver);
+        DoubleDenoiser model = cell.model;
+        TestSets tests = new TestSets(model, 777_000 + seed, cell.member.dim(), cell.member.sigmaMax(),
+                ModelZoo.SIGMA_MIN);
         Map<String, double[]> out = new LinkedHashMap<>();
         for (String method : METHODS) {
             out.put(method, new double[steps.length]);
         }
         out.put(TEST_NOISES, new double[steps.length]);
         for (int i = 0; i < steps.length; i++) {
-            int n = steps[i];
-            Map<String, double[]> grids = new LinkedHashMap<>();
-            double[] uni = new double[n + 1];
-            for (int k = 0; k <= n; k++) {
-                uni[k] = t * (1 - (double) k / n);
-            }
-            grids.put("uniform", uni);
-            grids.put("edm", GridSolver.edmGrid(t, smin, n, 7));
-            grids.put("art-closed-form", ArtClosedForm.sigmas(rollouts, n));
-            if (solver == Solver.HEUN) {
-                grids.put("heun-closed-form", HeunClosedForm.sigmas(density, n));
-            }
-            if (artRlIterations > 0) {
-                ArtRlConfig config = ArtRlConfig.robust(0).withTrainSteps(n).withIterations(artRlIterations);
-                HeunClosedForm.Density prior = solver == Solver.HEUN
-                        ? HeunClosedForm.density(model, t, smin, config.gammaRollouts(), 64, config.seed()) : null;
-                grids.put("art-rl", new ArtRlTrainer(problem, FeatureMaps.forDimension(m.dim()), NetworkFactory.PAPER,
-                        OptimiserFactory.paperAdam()).train(config, TrainingRun.quiet(), prior)
-                        .sigmas());
-            }
-            grids.put("gits", Gits.search(model, solver, t, smin, n, Gits.Config.defaults(0), null).sigmas());
-            List<Refine.Start> starts = new ArrayList<>();
-            for (Map.Entry<String, double[]> e : grids.entrySet()) {
-                starts.add(new Refine.Start(e.getKey(), e.getValue()));
-            }
-            grids.put("refine", Refine.run(model, solver, smin, starts, refine, null).sigmas());
+            Map<String, double[]> grids = cell.grids(steps[i], refine, artRlIterations);
             for (String method : METHODS) {
                 out.get(method)[i] = Double.NaN;
             }
@@ -129,6 +98,61 @@ public final class FamilyBenchmark {
             }
         }
         return out;
+    }
+
+    /** One member and solver: what every method learns from, built once and shared by every N. */
+    private static final class Cell {
+        private final ModelZoo.Member member;
+        private final Solver solver;
+        private final DoubleDenoiser model;
+        private final HeunClosedForm.Density density;
+        private final ReferenceRollouts rollouts;
+        private final ArtProblem problem;
+
+        Cell(long seed, Solver solver) {
+            this.member = ModelZoo.member(seed);
+            this.solver = solver;
+            this.model = DoubleDenoiser.withJvp(member.model());
+            double t = member.sigmaMax();
+            double smin = ModelZoo.SIGMA_MIN;
+            this.density = solver == Solver.HEUN ? HeunClosedForm.density(model, t, smin, 128, 64, 0) : null;
+            this.rollouts = ReferenceRollouts.run(AnalyticModels.problem(member.name(),
+                    AnalyticModels.exactFlow(member.name()), t, smin), 256, 1000, new Rng(0));
+            this.problem = new ArtProblem(new ExactFlowModel(member.model()), t, smin, InitialState.normal(t),
+                    QNorm.forDimension(member.dim()), Map.of("model", member.name()));
+        }
+
+        /** Every method's grid at N steps (ART-RL left out with 0 iterations), refine last. */
+        Map<String, double[]> grids(int n, Refine.Config refine, int artRlIterations) {
+            double t = member.sigmaMax();
+            double smin = ModelZoo.SIGMA_MIN;
+            Map<String, double[]> grids = new LinkedHashMap<>();
+            double[] uni = new double[n + 1];
+            for (int k = 0; k <= n; k++) {
+                uni[k] = t * (1 - (double) k / n);
+            }
+            grids.put("uniform", uni);
+            grids.put("edm", GridSolver.edmGrid(t, smin, n, 7));
+            grids.put("art-closed-form", ArtClosedForm.sigmas(rollouts, n));
+            if (solver == Solver.HEUN) {
+                grids.put("heun-closed-form", HeunClosedForm.sigmas(density, n));
+            }
+            if (artRlIterations > 0) {
+                ArtRlConfig config = ArtRlConfig.robust(0).withTrainSteps(n).withIterations(artRlIterations);
+                HeunClosedForm.Density prior = solver == Solver.HEUN
+                        ? HeunClosedForm.density(model, t, smin, config.gammaRollouts(), 64, config.seed()) : null;
+                grids.put("art-rl", new ArtRlTrainer(problem, FeatureMaps.forDimension(member.dim()),
+                        NetworkFactory.PAPER, OptimiserFactory.paperAdam()).train(config, TrainingRun.quiet(), prior)
+                        .sigmas());
+            }
+            grids.put("gits", Gits.search(model, solver, t, smin, n, Gits.Config.defaults(0), null).sigmas());
+            List<Refine.Start> starts = new ArrayList<>();
+            for (Map.Entry<String, double[]> e : grids.entrySet()) {
+                starts.add(new Refine.Start(e.getKey(), e.getValue()));
+            }
+            grids.put("refine", Refine.run(model, solver, smin, starts, refine, null).sigmas());
+            return grids;
+        }
     }
 
     /** The test noises of one member at each size asked for, with their 512-step Heun reference solutions. */
@@ -183,6 +207,11 @@ public final class FamilyBenchmark {
 
     /** Prints one line per cell, then the summary: worst refine ratio, median Heun N = 10 ratio, GITS wins. */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("recheck")) {
+            recheck(Long.parseLong(args[1]), Solver.parse(args[2]), Integer.parseInt(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : 4, args.length > 5 ? Integer.parseInt(args[5]) : 300);
+            return;
+        }
         long first = Long.parseLong(args[0]);
         int count = Integer.parseInt(args[1]);
         int artRlIterations = args.length > 2 ? Integer.parseInt(args[2]) : 300;
@@ -235,6 +264,38 @@ public final class FamilyBenchmark {
                         + "(%.0f%%); ART-RL below EDM in %d%n", cells, within, worst, median(h),
                 Arrays.toString(Arrays.stream(h).map(x -> Math.round(x * 1000) / 1000.0).toArray()), median(hs),
                 gitsWins, cells, 100.0 * gitsWins / cells, artRlWins);
+    }
+
+    /**
+     * One cell again on {@code sets} further test sets of 262,144 noises each (seeds 900,000 + set, used by no
+     * learner): every method's ref-rmse per set and pooled over all sets, and refine / best other, for a cell whose
+     * ranking is in doubt on one set.
+     */
+    static void recheck(long seed, Solver solver, int n, int sets, int artRlIterations) {
+        Cell cell = new Cell(seed, solver);
+        Map<String, double[]> grids = cell.grids(n, Refine.Config.defaults(0), artRlIterations);
+        Map<String, Double> pooled = new LinkedHashMap<>();
+        System.out.println("set | " + String.join(" | ", grids.keySet()) + " | refine/best-other");
+        for (int set = 0; set <= sets; set++) {
+            Map<String, Double> rmse = new LinkedHashMap<>();
+            TestSet test = set == sets ? null : new TestSets(cell.model, 900_000 + set, cell.member.dim(),
+                    cell.member.sigmaMax(), ModelZoo.SIGMA_MIN).of(MAX_TEST_NOISES);
+            for (Map.Entry<String, double[]> e : grids.entrySet()) {
+                double v;
+                if (test != null) {
+                    v = test.score(cell.model, solver, e.getValue())[0];
+                    pooled.merge(e.getKey(), v * v / sets, Double::sum);
+                } else {
+                    v = Math.sqrt(pooled.get(e.getKey()));
+                }
+                rmse.put(e.getKey(), v);
+            }
+            double best = rmse.entrySet().stream().filter(e -> !e.getKey().equals("refine"))
+                    .mapToDouble(Map.Entry::getValue).min().orElse(Double.NaN);
+            StringBuilder b = new StringBuilder(set < sets ? String.valueOf(set) : "pooled");
+            rmse.values().forEach(v -> b.append(String.format(Locale.ROOT, " | %.5g", v)));
+            System.out.println(b.append(String.format(Locale.ROOT, " | %.3f", rmse.get("refine") / best)));
+        }
     }
 
     private static double median(double[] h) {
