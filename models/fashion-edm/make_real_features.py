@@ -1,0 +1,52 @@
+"""Writes ``real_features.npz``, the real-feature bank of the PPO scheduler for this model.
+
+The bank holds the 64-d features (the ``features`` output of ``features.onnx``) of 4096 of the 60,000 training
+images of Debian's ``dataset-fashion-mnist`` (``fashion_data.py``, which installs the package when it is missing),
+drawn without replacement with seed 0, every class as it falls: one float32 array ``features`` of shape
+[4096, 64] in a NumPy ``.npz`` file, the format ``art train --method ppo --real-features`` reads. The features are
+computed by the classifier ``features.onnx`` was exported from (``classifier.pt``, the same weights and graph); as
+a check, the mean of the features of all 60,000 training images is compared with the mean recorded in
+``features_ref.json`` (accumulated from the same features) and must agree to 1e-4.
+
+Run: ``nice -n 10 /usr/bin/python3 make_real_features.py``.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import fashion_data  # noqa: E402
+from train_classifier import Classifier, run  # noqa: E402
+
+ROWS = 4096
+SEED = 0
+
+
+def main():
+    torch.set_num_threads(1)
+    images, labels = fashion_data.load("train")
+    model = Classifier()
+    model.load_state_dict(torch.load(os.path.join(HERE, "classifier.pt"), map_location="cpu"))
+    with torch.no_grad():
+        feats, _ = run(model, torch.from_numpy(images))
+    feats = feats.numpy().astype(np.float32)
+    with open(os.path.join(HERE, "features_ref.json"), "r", encoding="utf-8") as f:
+        ref = np.asarray(json.load(f)["mean"], dtype=np.float64)
+    err = float(np.max(np.abs(feats.astype(np.float64).mean(axis=0) - ref)))
+    if err > 1e-4:
+        sys.exit(f"error: the features' mean differs from features_ref.json by {err} (expected <= 1e-4); "
+                 "classifier.pt and features.onnx disagree")
+    pick = np.sort(np.random.default_rng(SEED).choice(feats.shape[0], size=ROWS, replace=False))
+    out = os.path.join(HERE, "real_features.npz")
+    np.savez(out, features=feats[pick])
+    counts = np.bincount(labels[pick], minlength=10).tolist()
+    print(f"wrote {out}: {ROWS} x {feats.shape[1]} features, images per class {counts} "
+          f"(mean check against features_ref.json: {err:.2e})")
+
+
+if __name__ == "__main__":
+    main()
