@@ -10,7 +10,6 @@ a check, the mean of the features of all 60,000 training images is compared with
 
 Run: ``nice -n 10 /usr/bin/python3 make_real_features.py``.
 """
-import json
 import os
 import sys
 
@@ -19,8 +18,10 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "export"))
 import fashion_data  # noqa: E402
 from train_classifier import Classifier, run  # noqa: E402
+from artexport.realbank import write_real_bank  # noqa: E402
 
 ROWS = 4096
 SEED = 0
@@ -33,20 +34,11 @@ def main():
     model.load_state_dict(torch.load(os.path.join(HERE, "classifier.pt"), map_location="cpu"))
     with torch.no_grad():
         feats, _ = run(model, torch.from_numpy(images))
-    feats = feats.numpy().astype(np.float32)
-    with open(os.path.join(HERE, "features_ref.json"), "r", encoding="utf-8") as f:
-        ref = np.asarray(json.load(f)["mean"], dtype=np.float64)
-    err = float(np.max(np.abs(feats.astype(np.float64).mean(axis=0) - ref)))
-    if err > 1e-4:
-        sys.exit(f"error: the features' mean differs from features_ref.json by {err} (expected <= 1e-4); "
-                 "classifier.pt and features.onnx disagree")
-    pick = np.sort(np.random.default_rng(SEED).choice(feats.shape[0], size=ROWS, replace=False))
     out = os.path.join(HERE, "real_features.npz")
-    np.savez(out, features=feats[pick])
+    pick, err = write_real_bank(feats.numpy(), os.path.join(HERE, "features_ref.json"), out, ROWS, SEED)
     counts = np.bincount(labels[pick], minlength=10).tolist()
     print(f"wrote {out}: {ROWS} x {feats.shape[1]} features, images per class {counts} "
           f"(mean check against features_ref.json: {err:.2e})")
-
 
 if __name__ == "__main__":
     main()
