@@ -274,28 +274,30 @@ public final class FamilyBenchmark {
     static void recheck(long seed, Solver solver, int n, int sets, int artRlIterations) {
         Cell cell = new Cell(seed, solver);
         Map<String, double[]> grids = cell.grids(n, Refine.Config.defaults(0), artRlIterations);
-        Map<String, Double> pooled = new LinkedHashMap<>();
         System.out.println("set | " + String.join(" | ", grids.keySet()) + " | refine/best-other");
-        for (int set = 0; set <= sets; set++) {
+        Map<String, Double> pooled = new LinkedHashMap<>();
+        for (int set = 0; set < sets; set++) {
+            TestSet test = new TestSets(cell.model, 900_000 + set, cell.member.dim(), cell.member.sigmaMax(),
+                    ModelZoo.SIGMA_MIN).of(MAX_TEST_NOISES);
             Map<String, Double> rmse = new LinkedHashMap<>();
-            TestSet test = set == sets ? null : new TestSets(cell.model, 900_000 + set, cell.member.dim(),
-                    cell.member.sigmaMax(), ModelZoo.SIGMA_MIN).of(MAX_TEST_NOISES);
             for (Map.Entry<String, double[]> e : grids.entrySet()) {
-                double v;
-                if (test != null) {
-                    v = test.score(cell.model, solver, e.getValue())[0];
-                    pooled.merge(e.getKey(), v * v / sets, Double::sum);
-                } else {
-                    v = Math.sqrt(pooled.get(e.getKey()));
-                }
+                double v = test.score(cell.model, solver, e.getValue())[0];
                 rmse.put(e.getKey(), v);
+                pooled.merge(e.getKey(), v * v / sets, Double::sum);
             }
-            double best = rmse.entrySet().stream().filter(e -> !e.getKey().equals("refine"))
-                    .mapToDouble(Map.Entry::getValue).min().orElse(Double.NaN);
-            StringBuilder b = new StringBuilder(set < sets ? String.valueOf(set) : "pooled");
-            rmse.values().forEach(v -> b.append(String.format(Locale.ROOT, " | %.5g", v)));
-            System.out.println(b.append(String.format(Locale.ROOT, " | %.3f", rmse.get("refine") / best)));
+            printRecheckRow(String.valueOf(set), rmse);
         }
+        pooled.replaceAll((k, mse) -> Math.sqrt(mse));
+        printRecheckRow("pooled", pooled);
+    }
+
+    /** One row of {@link #recheck}: every method's ref-rmse, then refine / best other. */
+    private static void printRecheckRow(String label, Map<String, Double> rmse) {
+        double best = rmse.entrySet().stream().filter(e -> !e.getKey().equals("refine"))
+                .mapToDouble(Map.Entry::getValue).min().orElse(Double.NaN);
+        StringBuilder b = new StringBuilder(label);
+        rmse.values().forEach(v -> b.append(String.format(Locale.ROOT, " | %.5g", v)));
+        System.out.println(b.append(String.format(Locale.ROOT, " | %.3f", rmse.get("refine") / best)));
     }
 
     private static double median(double[] h) {
