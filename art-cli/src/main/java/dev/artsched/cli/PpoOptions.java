@@ -37,9 +37,10 @@ final class PpoOptions {
                     + "in steps), decaying exponentially (default ${DEFAULT-VALUE}).")
     String std;
 
-    @Option(names = "--reward", defaultValue = "pearson", paramLabel = "SIM",
-            description = "ppo: the similarity maximised over the real batch: pearson (default, centred over the "
-                    + "features) or distance (minus the scaled Euclidean distance; sees scale, for vector data).")
+    @Option(names = "--reward", defaultValue = "auto", paramLabel = "SIM",
+            description = "ppo: the similarity maximised over the real batch: pearson (centred over the features), "
+                    + "distance (minus the scaled Euclidean distance; sees scale, for vector data) or auto "
+                    + "(default: pearson, or distance where the features have at most 2 values).")
     String reward;
 
     @Option(names = "--ppo-lr", defaultValue = "0.001", paramLabel = "LR",
@@ -73,7 +74,15 @@ final class PpoOptions {
         PpoConfig c = new PpoConfig(seed, iterations != null ? iterations : d.iterations(), batch, epochs, d.clip(),
                 lr, s0, s1, d.valueCoef(), d.realBatch(), d.cloneSteps(), d.hidden(), checkpointEvery, group);
         boolean identity = features == null || features.equals("auto") || features.equals("identity");
-        PearsonReward.Similarity sim = CliSupport.forOption("--reward", () -> PearsonReward.Similarity.parse(reward));
+        PearsonReward.Similarity sim = null;
+        if (!"auto".equalsIgnoreCase(reward.trim())) {
+            try {
+                sim = PearsonReward.Similarity.parse(reward);
+            } catch (ArtException e) {
+                throw new ArtException("--reward expected auto, pearson or distance, found '"
+                        + ArtException.quote(reward) + "'", e);
+            }
+        }
         return new PpoMethod.Settings(c, realFeatures, identity ? null : Path.of(features), policyOut, sim);
     }
 }

@@ -92,6 +92,27 @@ class TrainCommandTest {
     }
 
     @Test
+    void ppoOnTwoDimensionalDataRefusesThePearsonRewardAndByDefaultTrainsOnTheDistance() {
+        Path out = dir.resolve("ppo.json");
+        String[] common = {"--denoiser", "analytic:mixture2d", "--steps", "4", "--solver", "euler", "--method", "ppo",
+            "--iterations", "2", "--ppo-batch", "8", "--seed", "1", "--out", out.toString(), "--no-guard"};
+        CliRun pearson = run(concat(common, "--reward", "pearson"));
+        assertThat(pearson.exitCode()).isEqualTo(CliSupport.ERROR);
+        assertThat(pearson.err().trim()).startsWith("art: error: --reward pearson expected feature vectors of at "
+                + "least 3 values, found 2").contains("--reward distance").doesNotContain("\n");
+        assertThat(out).doesNotExist();
+        CliRun typo = run(concat(common, "--reward", "cosine"));
+        assertThat(typo.exitCode()).isEqualTo(CliSupport.ERROR);
+        assertThat(typo.err()).contains("--reward expected auto, pearson or distance, found 'cosine'");
+        CliRun auto = run(common);
+        assertThat(auto.exitCode()).as(auto.err()).isZero();
+        assertThat(auto.err()).contains("the Pearson reward is constant: using --reward distance");
+        ScheduleFile f = ScheduleFile.read(out);
+        assertThat(f.method()).isEqualTo("ppo");
+        assertThat(f.training()).containsEntry("similarity", "distance");
+    }
+
+    @Test
     void onnxMixtureWithJvpGraphAndWithFiniteDifferencesGiveCloseGrids() {
         assumeTrue(Files.isRegularFile(MIXTURE.resolve("denoiser_jvp.onnx")), "shipped mixture2d model");
         Path a = dir.resolve("graph.json");

@@ -63,9 +63,9 @@ public final class PpoMethod {
                 : FeatureExtractor.identity(denoiser.sampleSize())) {
             double sigmaData = denoiser.sigmaData().orElse(s.featuresModel() == null ? bank.meanStd() : 0.5);
             StepRule rule = StepRule.of(new NoiseLevelMap(sigmaMin, sigmaMax), solver, solver.nfe(steps));
-            SamplingEnv env = new SamplingEnv(denoiser, rule, features, new PearsonReward(bank,
-                    s.similarity() != null ? s.similarity() : PearsonReward.Similarity.PEARSON), c.realBatch(),
-                    sigmaData > 0 ? sigmaData : 1.0);
+            PearsonReward.Similarity similarity = similarity(s.similarity(), features.featureSize(), l);
+            SamplingEnv env = new SamplingEnv(denoiser, rule, features, new PearsonReward(bank, similarity),
+                    c.realBatch(), sigmaData > 0 ? sigmaData : 1.0);
             PpoTrainer.Result r = PpoTrainer.train(env, GridSolver.edmGrid(sigmaMax, sigmaMin, steps, 7.0), c,
                     checkpoint, resume, l);
             Path policy = policyPath(out, s.policyOut());
@@ -97,6 +97,29 @@ public final class PpoMethod {
             training.put("checkpoint", String.valueOf(checkpoint));
             return new Outcome(r.sigmas(), training);
         }
+    }
+
+    /**
+     * The reward's similarity: the one asked for, or (null) Pearson unless the features have at most two values,
+     * where the correlation centred over them is constant (always 0 for one value, always +-1 for two) and gives
+     * PPO no signal: then the distance similarity, with a note. Asking for Pearson there is an error.
+     */
+    static PearsonReward.Similarity similarity(PearsonReward.Similarity asked, int featureSize,
+                                               TrainingListener l) {
+        if (featureSize > 2) {
+            return asked != null ? asked : PearsonReward.Similarity.PEARSON;
+        }
+        if (asked == PearsonReward.Similarity.PEARSON) {
+            throw new ArtException("--reward pearson expected feature vectors of at least 3 values, found "
+                    + featureSize + ": the correlation centred over " + featureSize + (featureSize == 1
+                    ? " value is always 0" : " values is always +1 or -1") + " and gives PPO no signal; use "
+                    + "--reward distance, or a feature graph with more outputs");
+        }
+        if (asked == null) {
+            l.onNote("the features have " + featureSize + (featureSize == 1 ? " value" : " values")
+                    + ", where the Pearson reward is constant: using --reward distance");
+        }
+        return PearsonReward.Similarity.DISTANCE;
     }
 
     /** Where the policy graph goes: {@code policyOut}, else OUT without {@code .json} plus {@code .policy.onnx}. */

@@ -122,6 +122,33 @@ class PpoTrainerTest {
         }
     }
 
+    @Test
+    void thePearsonRewardIsRefusedOnFeaturesOfTwoValuesAndTheDefaultFallsBackToTheDistance() {
+        var pearson = dev.artsched.eval.reward.PearsonReward.Similarity.PEARSON;
+        var distance = dev.artsched.eval.reward.PearsonReward.Similarity.DISTANCE;
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        TrainingListener l = new TrainingListener() {
+            @Override
+            public void onNote(String message) {
+                notes.add(message);
+            }
+        };
+        // Two centred values are (a, -a): every correlation is +-1, so the reward carries no signal.
+        double[] a = {0.3, 1.7};
+        double[] b = {5.0, -2.0};
+        assertThat(Math.abs(dev.artsched.eval.reward.PearsonReward.pearson(a, b))).isCloseTo(1.0, within(1e-12));
+        assertThat(PpoMethod.similarity(null, 3, l)).isEqualTo(pearson);
+        assertThat(PpoMethod.similarity(distance, 64, l)).isEqualTo(distance);
+        assertThat(notes).isEmpty();
+        assertThat(PpoMethod.similarity(null, 2, l)).isEqualTo(distance);
+        assertThat(notes).singleElement().asString().contains("2 values").contains("--reward distance");
+        assertThat(PpoMethod.similarity(distance, 1, l)).isEqualTo(distance);
+        assertThatThrownBy(() -> PpoMethod.similarity(pearson, 2, l)).isInstanceOf(ArtException.class)
+                .hasMessageContaining("expected feature vectors of at least 3 values, found 2")
+                .hasMessageContaining("always +1 or -1");
+        assertThatThrownBy(() -> PpoMethod.similarity(pearson, 1, l)).hasMessageContaining("always 0");
+    }
+
     private static PpoMethod.Outcome run(Path dir, String name, boolean resume, TrainingListener l) {
         PpoConfig c = new PpoConfig(3, 4, 8, 2, 0.2, 1e-3, 0.3, 0.03, 0.5, 64, 40, 8, 2, 1);
         return PpoMethod.train(GaussianMixtureDenoiser.twoDimensionalBenchmark(), Optional.of("mixture2d"), 10,
