@@ -54,7 +54,11 @@ class KillResumeTest {
                 if (!p.waitFor(waitMs, TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly().waitFor();
                     killed++;
-                    assertThat(out).as("no output before the run completes").doesNotExist();
+                    if (Files.exists(out)) {
+                        // The kill landed after the final atomic write, while the JVM was exiting: the run had
+                        // completed, and the checks below hold the file to the full iteration count.
+                        break;
+                    }
                     continue;
                 }
             } else {
