@@ -64,10 +64,9 @@ public final class PpoFamilyBenchmark {
                             sv, n, new PpoMethod.Settings(c, null, null, null, sim), out, null, false,
                             TrainingListener.NONE);
                     double secs = (System.nanoTime() - t0) * 1e-9;
-                    double eEdm = metric.evaluate(TimestepSchedulers.schedule(String.format(Locale.ROOT,
-                            "edm:sigma_max=%s,sigma_min=%s", t, ModelZoo.SIGMA_MIN), n), StepListener.NONE);
                     Schedule edm = TimestepSchedulers.schedule(String.format(Locale.ROOT,
                             "edm:sigma_max=%s,sigma_min=%s", t, ModelZoo.SIGMA_MIN), n);
+                    double eEdm = metric.evaluate(edm, StepListener.NONE);
                     Schedule ppo = new Schedule("ppo", o.sigmas(), "ppo");
                     double ePpo = metric.evaluate(ppo, StepListener.NONE);
                     double eAd;
