@@ -2,6 +2,7 @@ package dev.artsched.cli;
 
 import dev.artsched.scheduler.Schedule;
 import dev.artsched.scheduler.ScheduleFile;
+import dev.artsched.training.run.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,8 +56,10 @@ class KillResumeTest {
                     p.destroyForcibly().waitFor();
                     killed++;
                     if (Files.exists(out)) {
-                        // The kill landed after the final atomic write, while the JVM was exiting: the run had
-                        // completed, and the checks below hold the file to the full iteration count.
+                        // The kill landed after the final atomic write, while the JVM was exiting: the output may
+                        // exist only once training has finished, which the checkpoint beside it proves.
+                        assertThat(Checkpoint.read(dir.resolve("grid.ckpt")).iteration())
+                                .as("no output before the run completes").isEqualTo(1500);
                         break;
                     }
                     continue;
