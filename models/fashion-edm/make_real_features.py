@@ -14,30 +14,23 @@ import os
 import sys
 
 import numpy as np
-import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "export"))
 import fashion_data  # noqa: E402
 from train_classifier import Classifier, run  # noqa: E402
-from artexport.realbank import write_real_bank  # noqa: E402
+from artexport.realbank import write_classifier_bank  # noqa: E402
 
 ROWS = 4096
 SEED = 0
 
 
 def main():
-    torch.set_num_threads(1)
     images, labels = fashion_data.load("train")
-    model = Classifier()
-    model.load_state_dict(torch.load(os.path.join(HERE, "classifier.pt"), map_location="cpu"))
-    with torch.no_grad():
-        feats, _ = run(model, torch.from_numpy(images))
-    out = os.path.join(HERE, "real_features.npz")
-    pick, err = write_real_bank(feats.numpy(), os.path.join(HERE, "features_ref.json"), out, ROWS, SEED)
+    out, width, pick, err = write_classifier_bank(HERE, Classifier(), run, images, ROWS, SEED)
     counts = np.bincount(labels[pick], minlength=10).tolist()
-    print(f"wrote {out}: {ROWS} x {feats.shape[1]} features, images per class {counts} "
+    print(f"wrote {out}: {ROWS} x {width} features, images per class {counts} "
           f"(mean check against features_ref.json: {err:.2e})")
 
 if __name__ == "__main__":

@@ -12,29 +12,21 @@ Run: ``nice -n 10 /usr/bin/python3 make_real_features.py``.
 import os
 import sys
 
-import torch
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "export"))
 import mnist_data  # noqa: E402
 from train_classifier import DigitClassifier, run  # noqa: E402
-from artexport.realbank import write_real_bank  # noqa: E402
+from artexport.realbank import write_classifier_bank  # noqa: E402
 
 ROWS = 4096
 SEED = 0
 
 
 def main():
-    torch.set_num_threads(1)
     images, _ = mnist_data.load()
-    model = DigitClassifier()
-    model.load_state_dict(torch.load(os.path.join(HERE, "classifier.pt"), map_location="cpu"))
-    with torch.no_grad():
-        feats, _ = run(model, torch.from_numpy(images))
-    out = os.path.join(HERE, "real_features.npz")
-    _, err = write_real_bank(feats.numpy(), os.path.join(HERE, "features_ref.json"), out, ROWS, SEED)
-    print(f"wrote {out}: {ROWS} x {feats.shape[1]} features (mean check against features_ref.json: {err:.2e})")
+    out, width, _, err = write_classifier_bank(HERE, DigitClassifier(), run, images, ROWS, SEED)
+    print(f"wrote {out}: {ROWS} x {width} features (mean check against features_ref.json: {err:.2e})")
 
 if __name__ == "__main__":
     main()

@@ -4,6 +4,7 @@ without replacement, written as one float32 array ``features`` [rows, F] in a Nu
 the mean recorded in the model's FID reference statistics (so the bank comes from the extractor those statistics
 were made with)."""
 import json
+import os
 
 import numpy as np
 
@@ -23,3 +24,20 @@ def write_real_bank(feats, ref_stats, out, rows=4096, seed=0, tolerance=1e-4):
     pick = np.sort(np.random.default_rng(seed).choice(feats.shape[0], size=rows, replace=False))
     np.savez(out, features=feats[pick])
     return pick, err
+
+
+def write_classifier_bank(here, model, run, images, rows=4096, seed=0):
+    """The bank of the model folder ``here``: loads ``here/classifier.pt`` (the weights ``features.onnx`` was
+    exported from) into ``model``, computes every image's features with ``run(model, images)`` (the classifier
+    module's own forward helper, which returns ``(features, logits)``) on one thread, and writes
+    ``here/real_features.npz`` with :func:`write_real_bank` against ``here/features_ref.json``. Returns
+    ``(out, width, pick, err)``: the bank's path, the feature width, and what :func:`write_real_bank` returns."""
+    import torch
+
+    torch.set_num_threads(1)
+    model.load_state_dict(torch.load(os.path.join(here, "classifier.pt"), map_location="cpu"))
+    with torch.no_grad():
+        feats, _ = run(model, torch.from_numpy(images))
+    out = os.path.join(here, "real_features.npz")
+    pick, err = write_real_bank(feats.numpy(), os.path.join(here, "features_ref.json"), out, rows, seed)
+    return out, feats.shape[1], pick, err
